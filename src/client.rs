@@ -1,0 +1,880 @@
+//! The blocking client: `authjs::Client`.
+
+use crate::cookies::{self, CookieInfo, Jar};
+use crate::endpoint::{Endpoint, redact};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Body, Reply, Transport, TransportConfig};
+use crate::providers::{self, Provider, Providers};
+use crate::session::Session;
+use crate::signin::{
+    RedirectOutcome, SignInOptions, SignInResponse, SignOutOptions, SignOutResponse,
+    check_callback_url,
+};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+use url::Url;
+
+/// Default overall timeout of one request (ureq has none).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default cap on a reply body.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// A client for one Auth.js server.
+///
+/// Blocking, `Send + Sync` and cheap to clone (clones share the connection pool and
+/// the cookie jar), so one client can serve many threads. The jar's lock is held only
+/// while cookies are read or stored, never during network I/O.
+///
+/// ```no_run
+/// let client = authjs::Client::new("http://127.0.0.1:3000")?;
+/// let res = client.sign_in(
+///     Some("credentials"),
+///     authjs::SignInOptions::new().field("username", "alice").field("password", "secret"),
+/// )?;
+/// if res.ok {
+///     let session = client.get_session()?.expect("signed in");
+///     println!("hello {:?}", session.user.name);
+/// }
+/// # Ok::<(), authjs::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    endpoint: Endpoint,
+    transport: Transport,
+    state: Mutex<JarState>,
+    providers: Mutex<Option<Providers>>,
+    cookie_file: Option<PathBuf>,
+    /// Serialises cookie-file writes so they land in the order their snapshots were
+    /// taken.
+    file_lock: Mutex<()>,
+}
+
+/// The jar plus a sign-out generation: replies to requests that started before a
+/// sign-out may not store a session cookie, so a session read racing a sign-out can
+/// never bring the session back.
+struct JarState {
+    jar: Jar,
+    generation: u64,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cookies = self.inner.state.lock().map(|s| s.jar.len()).unwrap_or(0);
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.endpoint.base_url())
+            .field("cookies", &cookies)
+            .finish()
+    }
+}
+
+/// Configuration of a [`Client`]; see [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    url: String,
+    base_path: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    ca_pems: Vec<Vec<u8>>,
+    ca_files: Vec<PathBuf>,
+    user_agent: Option<String>,
+    proxy: Option<String>,
+    cookie_header: Option<String>,
+    cookie_file: Option<PathBuf>,
+    allow_insecure_http: bool,
+    max_response_bytes: u64,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("url", &self.url)
+            .field("base_path", &self.base_path)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("extra_cas", &(self.ca_pems.len() + self.ca_files.len()))
+            .field("user_agent", &self.user_agent)
+            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
+            .field(
+                "cookie_header",
+                &self.cookie_header.as_ref().map(|_| "<redacted>"),
+            )
+            .field("cookie_file", &self.cookie_file)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// Overrides the base path (the `basePath` prop of `SessionProvider`).
+    pub fn base_path(mut self, path: impl Into<String>) -> Self {
+        self.base_path = Some(path.into());
+        self
+    }
+
+    /// Overall timeout of each request, body included (default 30 s).
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+
+    /// Connect timeout, TLS handshake included (default 10 s).
+    pub fn connect_timeout(mut self, t: Duration) -> Self {
+        self.connect_timeout = t;
+        self
+    }
+
+    /// Trusts an extra root CA (PEM, one or more certificates) on top of the
+    /// built-in Mozilla roots.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.ca_pems.push(pem.into());
+        self
+    }
+
+    /// Trusts the root CA(s) in a PEM file on top of the built-in roots.
+    pub fn add_root_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_files.push(path.into());
+        self
+    }
+
+    /// The `User-Agent` header (default `authjs/<version>`).
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+
+    /// Sends requests through a proxy: a proxy URL (`http://host:port`,
+    /// `socks5://…`), or `"env"` to read `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and
+    /// `NO_PROXY`. Without this call no proxy is used, whatever the environment says.
+    pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
+        self.proxy = Some(proxy.into());
+        self
+    }
+
+    /// Seeds the jar from a `Cookie:` request header (`name=value; …`), e.g. the one a
+    /// browser sent to your server: the analogue of `getCsrfToken({ req })`.
+    pub fn cookie_header(mut self, header: impl Into<String>) -> Self {
+        self.cookie_header = Some(header.into());
+        self
+    }
+
+    /// Persists the jar in this file: loaded when the client is built (if it exists)
+    /// and rewritten atomically, mode 0600, whenever the cookies change. A second
+    /// process using the same file is still signed in.
+    pub fn cookie_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.cookie_file = Some(path.into());
+        self
+    }
+
+    /// Allows plain `http://` to a host that is not loopback. Refused by default: the
+    /// session cookie and the password would cross the network in clear text.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// Caps the size of a reply body (default 2 MiB); larger replies fail with
+    /// [`ErrorKind::Protocol`] without being read into memory.
+    pub fn max_response_bytes(mut self, n: u64) -> Self {
+        self.max_response_bytes = n;
+        self
+    }
+
+    /// Builds the client. Fails with [`ErrorKind::InvalidArgument`] for a bad URL,
+    /// proxy or cookie header, [`ErrorKind::Tls`] for an unreadable CA, and
+    /// [`ErrorKind::Io`]/[`ErrorKind::InvalidArgument`] for an unreadable cookie file.
+    pub fn build(self) -> Result<Client> {
+        let endpoint = Endpoint::parse(&self.url, self.base_path.as_deref())?;
+        if !endpoint.is_https() && !endpoint.is_loopback() && !self.allow_insecure_http {
+            return Err(Error::invalid(format!(
+                "refusing plain http to {}: cookies and passwords would travel unencrypted; \
+                 use https, or allow it explicitly (allow_insecure_http)",
+                endpoint.origin()
+            )));
+        }
+        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
+            return Err(Error::invalid("timeouts must be greater than zero"));
+        }
+        let mut certs = Vec::new();
+        for path in &self.ca_files {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::new(
+                    ErrorKind::Tls,
+                    format!("cannot read the CA file {}: {e}", path.display()),
+                )
+            })?;
+            certs.extend(parse_pem_certs(&pem, &path.display().to_string())?);
+        }
+        for pem in &self.ca_pems {
+            certs.extend(parse_pem_certs(pem, "the CA PEM")?);
+        }
+        let proxy = match self.proxy.as_deref() {
+            None => None,
+            Some("env") => ureq::Proxy::try_from_env(),
+            Some(p) => Some(
+                ureq::Proxy::new(p)
+                    .map_err(|_| Error::invalid("the proxy is not a valid proxy URL"))?,
+            ),
+        };
+        let transport = Transport::new(&TransportConfig {
+            timeout: Some(self.timeout),
+            connect_timeout: Some(self.connect_timeout),
+            user_agent: self
+                .user_agent
+                .unwrap_or_else(|| format!("authjs/{}", crate::VERSION)),
+            proxy,
+            root_certs: (!certs.is_empty()).then_some(certs),
+            max_body: self.max_response_bytes,
+        });
+        let mut jar = Jar::default();
+        if let Some(path) = &self.cookie_file
+            && path.exists()
+        {
+            let text = cookies::read_file_bounded(path)?;
+            jar.import(&text, &endpoint.origin())?;
+        }
+        if let Some(h) = &self.cookie_header {
+            jar.add_cookie_header(h, endpoint.origin_url())?;
+        }
+        Ok(Client {
+            inner: Arc::new(Inner {
+                endpoint,
+                transport,
+                state: Mutex::new(JarState { jar, generation: 0 }),
+                providers: Mutex::new(None),
+                cookie_file: self.cookie_file,
+                file_lock: Mutex::new(()),
+            }),
+        })
+    }
+}
+
+fn parse_pem_certs(pem: &[u8], what: &str) -> Result<Vec<ureq::tls::Certificate<'static>>> {
+    let mut out = Vec::new();
+    for item in ureq::tls::parse_pem(pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => out.push(c),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Error::new(
+                    ErrorKind::Tls,
+                    format!("{what} is not valid PEM: {e}"),
+                ));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Tls,
+            format!("{what} holds no certificate"),
+        ));
+    }
+    Ok(out)
+}
+
+/// One attempt of a CSRF-protected POST.
+enum Attempt<T> {
+    Done(T),
+    CsrfRejected,
+}
+
+/// A reply from [`Client::request`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Reply headers, `Set-Cookie` excluded (cookies go to the jar).
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers.len())
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+impl Response {
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// The body parsed as JSON.
+    pub fn json(&self) -> Result<Value> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::protocol(format!("the reply body is not JSON: {e}"))
+                .with_status(self.status)
+                .with_body(&self.body)
+        })
+    }
+
+    /// `{"status", "headers", "body"}`: headers as an object (repeated headers joined
+    /// with `", "`), body as text.
+    pub fn to_json(&self) -> Value {
+        let mut headers = serde_json::Map::new();
+        for (k, v) in &self.headers {
+            match headers.get_mut(k) {
+                Some(Value::String(s)) => {
+                    s.push_str(", ");
+                    s.push_str(v);
+                }
+                _ => {
+                    headers.insert(k.clone(), Value::String(v.clone()));
+                }
+            }
+        }
+        serde_json::json!({"status": self.status, "headers": headers, "body": self.text()})
+    }
+}
+
+impl Client {
+    /// A client with default settings for a `NEXTAUTH_URL`-style URL
+    /// (`http://127.0.0.1:3000` means `http://127.0.0.1:3000/api/auth`).
+    pub fn new(url: &str) -> Result<Client> {
+        Self::builder(url).build()
+    }
+
+    /// A builder for a client of `url`.
+    pub fn builder(url: impl Into<String>) -> ClientBuilder {
+        ClientBuilder {
+            url: url.into(),
+            base_path: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            ca_pems: Vec::new(),
+            ca_files: Vec::new(),
+            user_agent: None,
+            proxy: None,
+            cookie_header: None,
+            cookie_file: None,
+            allow_insecure_http: false,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+
+    /// Where the API lives.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    // ----- operations -------------------------------------------------------------
+
+    /// `getSession()`: the current session, or `None` when signed out.
+    ///
+    /// v4's `{}`, v5's `null` and any body that is not session-shaped mean `None`
+    /// (fail closed). The re-issued session cookie (sliding expiry) is stored.
+    pub fn get_session(&self) -> Result<Option<Session>> {
+        let url = self.inner.endpoint.action("session");
+        let reply = self.exchange("GET", &url, &[], None)?;
+        if !reply.is_success() {
+            return Err(Error::http(reply.status, "GET session", &reply.body));
+        }
+        Ok(Session::from_json(self.json_body(&reply, &url)?))
+    }
+
+    /// `getCsrfToken()`: the CSRF token. Taken from the CSRF cookie when the jar has
+    /// one (the token is stable for the cookie's lifetime), otherwise fetched.
+    pub fn get_csrf_token(&self) -> Result<String> {
+        if let Some(t) = self.lock().jar.csrf_token() {
+            return Ok(t);
+        }
+        self.fetch_csrf_token()
+    }
+
+    /// `getProviders()`: the server's providers, by id. Also refreshes the cache
+    /// `sign_in` uses.
+    pub fn get_providers(&self) -> Result<Providers> {
+        let url = self.inner.endpoint.action("providers");
+        let reply = self.exchange("GET", &url, &[], None)?;
+        if !reply.is_success() {
+            return Err(Error::http(reply.status, "GET providers", &reply.body));
+        }
+        let value = self.json_body(&reply, &url)?;
+        let providers = providers::parse(value).map_err(|m| {
+            Error::protocol(format!("{}: {m}", redact(&url)))
+                .with_status(reply.status)
+                .with_body(&reply.body)
+        })?;
+        *self
+            .inner
+            .providers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(providers.clone());
+        Ok(providers)
+    }
+
+    /// `signIn(provider, options, authorizationParams)` without navigation.
+    ///
+    /// - `None`: no request; returns the built-in sign-in page URL (status 0).
+    /// - credentials: POST `callback/<id>`; the session cookie lands in the jar.
+    /// - email: POST `signin/<id>`; `url` is the verify-request page, and the link
+    ///   is redeemed later with [`complete_sign_in`](Self::complete_sign_in).
+    /// - OAuth/OIDC: POST `signin/<id>`; `url` is the provider's authorize URL; the
+    ///   state/PKCE/nonce cookies stay in the jar for `complete_sign_in`.
+    ///
+    /// A refused sign-in (wrong password, `AccessDenied`, …) is `Ok` with `error`
+    /// set and `ok == false`. Errors: [`ErrorKind::UnknownProvider`] (with the known
+    /// ids), [`ErrorKind::UnsupportedProvider`] for WebAuthn, [`ErrorKind::Csrf`]
+    /// when the token is rejected even after a fresh one, and transport errors.
+    pub fn sign_in(
+        &self,
+        provider: Option<&str>,
+        options: SignInOptions,
+    ) -> Result<SignInResponse> {
+        options.check_fields()?;
+        let callback_url = self.callback_url(options.callback_url.as_deref())?;
+        let Some(id) = provider else {
+            let mut url = self.inner.endpoint.action("signin");
+            url.query_pairs_mut()
+                .append_pair("callbackUrl", &callback_url);
+            return Ok(SignInResponse {
+                error: None,
+                code: None,
+                status: 0,
+                ok: true,
+                url: Some(url.to_string()),
+            });
+        };
+        let provider = self.provider(id)?;
+        if provider.kind == "webauthn" {
+            return Err(Error::new(
+                ErrorKind::UnsupportedProvider,
+                format!(
+                    "provider {id:?} is a WebAuthn (passkey) provider, which needs a browser \
+                     authenticator; this client does not support it"
+                ),
+            ));
+        }
+        let action = if provider.is_credentials() {
+            "callback"
+        } else {
+            "signin"
+        };
+        let mut url = self.inner.endpoint.action(&format!("{action}/{id}"));
+        if !options.authorization_params.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(options.authorization_params.iter());
+        }
+        self.with_csrf(|token| {
+            let mut form = vec![
+                ("csrfToken".to_string(), token.to_string()),
+                ("callbackUrl".to_string(), callback_url.clone()),
+                ("json".to_string(), "true".to_string()),
+            ];
+            form.extend(options.fields.iter().cloned());
+            let reply = self.post_form(&url, form)?;
+            let target = self.redirect_target(&reply, &url)?;
+            if RedirectOutcome::read(&target).csrf_rejected {
+                return Ok(Attempt::CsrfRejected);
+            }
+            Ok(Attempt::Done(SignInResponse::from_redirect(
+                reply.status,
+                &target,
+                200..300,
+            )))
+        })
+    }
+
+    /// Finishes a sign-in whose last step happened elsewhere: an email magic link, or
+    /// an OAuth callback URL intercepted from a browser or web view. The URL is
+    /// fetched with this jar (which must hold the OAuth state/PKCE cookies) without
+    /// following the redirect; the session cookie is stored and the redirect is read
+    /// like a sign-in reply. A redirect is the normal answer here, so `ok` is true for
+    /// any 2xx/3xx status without an error. URLs of another origin are refused.
+    pub fn complete_sign_in(&self, callback_url: &str) -> Result<SignInResponse> {
+        let url = self.inner.endpoint.resolve_same_origin(callback_url)?;
+        let reply = self.exchange("GET", &url, &[], None)?;
+        let target = self.redirect_target(&reply, &url)?;
+        Ok(SignInResponse::from_redirect(
+            reply.status,
+            &target,
+            200..400,
+        ))
+    }
+
+    /// `useSession().update(data)`: POSTs `{csrfToken, data}` to `session` and returns
+    /// the updated session (`None` when signed out). `Value::Null` sends no `data`,
+    /// which only refreshes the session.
+    pub fn update_session(&self, data: Value) -> Result<Option<Session>> {
+        let url = self.inner.endpoint.action("session");
+        self.with_csrf(|token| {
+            let mut body = serde_json::Map::new();
+            body.insert("csrfToken".into(), Value::String(token.to_string()));
+            if !data.is_null() {
+                body.insert("data".into(), data.clone());
+            }
+            let reply = self.exchange("POST", &url, &[], Some(&Body::Json(Value::Object(body))))?;
+            // Both versions answer a CSRF failure with 400 and an anonymous body.
+            if reply.status == 400 {
+                return Ok(Attempt::CsrfRejected);
+            }
+            if !reply.is_success() {
+                return Err(Error::http(reply.status, "POST session", &reply.body));
+            }
+            Ok(Attempt::Done(Session::from_json(
+                self.json_body(&reply, &url)?,
+            )))
+        })
+    }
+
+    /// `signOut()` without navigation. Whatever the outcome (even a network error after
+    /// the request was sent), the jar holds no session cookie afterwards.
+    pub fn sign_out(&self, options: SignOutOptions) -> Result<SignOutResponse> {
+        let result = self.sign_out_remote(&options);
+        {
+            let mut state = self.lock();
+            state.generation += 1;
+            state.jar.remove_session();
+        }
+        let persisted = self.persist();
+        let response = result?;
+        persisted?;
+        Ok(response)
+    }
+
+    fn sign_out_remote(&self, options: &SignOutOptions) -> Result<SignOutResponse> {
+        let callback_url = self.callback_url(options.callback_url.as_deref())?;
+        let url = self.inner.endpoint.action("signout");
+        self.with_csrf(|token| {
+            let form = vec![
+                ("csrfToken".to_string(), token.to_string()),
+                ("callbackUrl".to_string(), callback_url.clone()),
+                ("json".to_string(), "true".to_string()),
+            ];
+            let reply = self.post_form(&url, form)?;
+            let target = self.redirect_target(&reply, &url)?;
+            if RedirectOutcome::read(&target).csrf_rejected {
+                return Ok(Attempt::CsrfRejected);
+            }
+            Ok(Attempt::Done(SignOutResponse {
+                url: target.to_string(),
+            }))
+        })
+    }
+
+    /// An authenticated request to the app's own routes (`/api/me`): the jar's cookies
+    /// are sent and cookies in the reply are stored. Redirects are returned, not
+    /// followed. `path_or_url` is a path (`/api/me`) or a URL of the server's origin;
+    /// other origins are refused. `headers` may not set `Cookie` or `Host`.
+    pub fn request(
+        &self,
+        method: &str,
+        path_or_url: &str,
+        body: Option<Body>,
+        headers: &[(String, String)],
+    ) -> Result<Response> {
+        let url = self.inner.endpoint.resolve_same_origin(path_or_url)?;
+        for (k, v) in headers {
+            if k.eq_ignore_ascii_case("cookie") || k.eq_ignore_ascii_case("host") {
+                return Err(Error::invalid(format!(
+                    "the {k} header is managed by the client"
+                )));
+            }
+            let name_ok = !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+            let value_ok = v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f));
+            if !name_ok || !value_ok {
+                return Err(Error::invalid(
+                    "a request header name or value is malformed",
+                ));
+            }
+        }
+        let reply = self.exchange(method, &url, headers, body.as_ref())?;
+        Ok(Response {
+            status: reply.status,
+            headers: reply.headers,
+            body: reply.body,
+        })
+    }
+
+    // ----- cookies ----------------------------------------------------------------
+
+    /// The `Cookie` header the jar would send to the app's routes (`name=value; …`).
+    /// This is a credential: do not log it.
+    pub fn cookie_header(&self) -> String {
+        self.lock().jar.header_for(self.inner.endpoint.origin_url())
+    }
+
+    /// Every cookie in the jar.
+    pub fn cookies(&self) -> Vec<CookieInfo> {
+        self.lock().jar.list()
+    }
+
+    /// True when the jar holds a session-token cookie (or chunk). This says nothing
+    /// about whether the server still accepts it: use [`get_session`](Self::get_session).
+    pub fn has_session_cookie(&self) -> bool {
+        self.lock().jar.has_session()
+    }
+
+    /// The jar as JSON text (the cookie-file format), bound to this server's origin.
+    pub fn export_cookies(&self) -> Result<String> {
+        self.lock().jar.export(&self.inner.endpoint.origin())
+    }
+
+    /// Replaces the jar with exported cookies; refuses cookies of another origin.
+    pub fn import_cookies(&self, text: &str) -> Result<()> {
+        let mut fresh = Jar::default();
+        fresh.import(text, &self.inner.endpoint.origin())?;
+        self.lock().jar = fresh;
+        self.persist()
+    }
+
+    /// The jar in Netscape `cookies.txt` format, for `curl -b`.
+    pub fn netscape_cookies(&self) -> String {
+        self.lock().jar.netscape()
+    }
+
+    /// Writes the jar to `path` atomically with mode 0600.
+    pub fn save_cookies(&self, path: impl AsRef<Path>) -> Result<()> {
+        let text = self.export_cookies()?;
+        cookies::write_private_atomic(path.as_ref(), text.as_bytes())
+    }
+
+    /// Replaces the jar with the cookies saved in `path` (nothing changes on error).
+    pub fn load_cookies(&self, path: impl AsRef<Path>) -> Result<()> {
+        let text = cookies::read_file_bounded(path.as_ref())?;
+        self.import_cookies(&text)
+    }
+
+    /// Empties the jar (and the cookie file, when one is configured).
+    pub fn clear_cookies(&self) -> Result<()> {
+        {
+            let mut state = self.lock();
+            state.generation += 1;
+            state.jar.clear();
+        }
+        self.persist()
+    }
+
+    // ----- internals --------------------------------------------------------------
+
+    fn lock(&self) -> MutexGuard<'_, JarState> {
+        // A panic while the lock was held cannot leave the jar half-written (every
+        // mutation is a single store call), so a poisoned lock is still usable.
+        self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sends one request with the jar's cookies and stores the reply's cookies.
+    fn exchange(
+        &self,
+        method: &str,
+        url: &Url,
+        headers: &[(String, String)],
+        body: Option<&Body>,
+    ) -> Result<Reply> {
+        let (cookie, generation) = {
+            let state = self.lock();
+            (state.jar.header_for(url), state.generation)
+        };
+        let reply = self
+            .inner
+            .transport
+            .send(method, url, &cookie, headers, body)?;
+        if !reply.set_cookies.is_empty() {
+            let changed = {
+                let mut state = self.lock();
+                let keep_session = state.generation == generation;
+                state.jar.store(&reply.set_cookies, url, keep_session)
+            };
+            if changed {
+                self.persist()?;
+            }
+        }
+        Ok(reply)
+    }
+
+    fn post_form(&self, url: &Url, form: Vec<(String, String)>) -> Result<Reply> {
+        // `json=true` (in the form) asks v4 for JSON, the header asks v5: sending both
+        // makes one client work with either server.
+        let headers = [("X-Auth-Return-Redirect".to_string(), "1".to_string())];
+        self.exchange("POST", url, &headers, Some(&Body::Form(form)))
+    }
+
+    /// Runs a CSRF-protected POST; on rejection drops the CSRF cookie, fetches a
+    /// fresh token and tries once more.
+    fn with_csrf<T>(&self, mut attempt: impl FnMut(&str) -> Result<Attempt<T>>) -> Result<T> {
+        let token = self.get_csrf_token()?;
+        if let Attempt::Done(v) = attempt(&token)? {
+            return Ok(v);
+        }
+        {
+            let mut state = self.lock();
+            state.jar.remove_csrf();
+        }
+        let token = self.fetch_csrf_token()?;
+        match attempt(&token)? {
+            Attempt::Done(v) => Ok(v),
+            Attempt::CsrfRejected => Err(Error::new(
+                ErrorKind::Csrf,
+                "the server rejected the CSRF token twice, the second time a fresh one: the \
+                 CSRF cookie is probably not reaching the server (a Secure cookie over plain \
+                 http, a proxy that drops cookies, or a host name that differs from the \
+                 server's own)",
+            )),
+        }
+    }
+
+    fn fetch_csrf_token(&self) -> Result<String> {
+        let url = self.inner.endpoint.action("csrf");
+        let reply = self.exchange("GET", &url, &[], None)?;
+        if reply.status == 404 {
+            // CSRF checking is disabled on this server (@auth/sveltekit's
+            // skipCSRFCheck): an empty token is what the JS client sends then.
+            return Ok(String::new());
+        }
+        if !reply.is_success() {
+            return Err(Error::http(reply.status, "GET csrf", &reply.body));
+        }
+        let value = self.json_body(&reply, &url)?;
+        match value.get("csrfToken").and_then(Value::as_str) {
+            Some(t) if !t.is_empty() => Ok(t.to_string()),
+            _ => Err(
+                Error::protocol(format!("{}: the reply has no csrfToken", redact(&url)))
+                    .with_status(reply.status),
+            ),
+        }
+    }
+
+    /// The provider `id`, from the cache or (on a miss) a fresh providers list.
+    fn provider(&self, id: &str) -> Result<Provider> {
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+        {
+            return Err(Error::invalid(
+                "a provider id may only contain letters, digits, '-', '_', '.' and '~'",
+            ));
+        }
+        let cached = self
+            .inner
+            .providers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+            .and_then(|p| p.get(id).cloned());
+        if let Some(p) = cached {
+            return Ok(p);
+        }
+        let providers = self.get_providers()?;
+        providers.get(id).cloned().ok_or_else(|| {
+            let known: Vec<String> = providers.keys().cloned().collect();
+            Error::new(
+                ErrorKind::UnknownProvider,
+                format!(
+                    "the server has no provider {id:?}; it offers: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ),
+            )
+            .with_known_ids(known)
+        })
+    }
+
+    /// The `callbackUrl` to send: the caller's (validated), else the origin.
+    fn callback_url(&self, given: Option<&str>) -> Result<String> {
+        match given {
+            Some(s) => {
+                check_callback_url(s)?;
+                Ok(s.to_string())
+            }
+            None => Ok(self.inner.endpoint.origin()),
+        }
+    }
+
+    /// The URL a flow redirected to: `{"url": …}` in a JSON body, else a 3xx
+    /// `Location`. Relative URLs are resolved against the origin.
+    fn redirect_target(&self, reply: &Reply, url: &Url) -> Result<Url> {
+        let from_json = serde_json::from_slice::<Value>(&reply.body)
+            .ok()
+            .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string));
+        let raw = from_json.or_else(|| {
+            reply
+                .is_redirect()
+                .then(|| reply.header("location").map(str::to_string))
+                .flatten()
+        });
+        if let Some(u) = raw.and_then(|r| self.inner.endpoint.resolve_returned(&r)) {
+            return Ok(u);
+        }
+        if reply.status >= 400 {
+            return Err(Error::http(
+                reply.status,
+                &format!("POST {}", redact(url)),
+                &reply.body,
+            ));
+        }
+        Err(self.not_json_error(
+            reply,
+            url,
+            "a redirect URL (a JSON {url} or a Location header)",
+        ))
+    }
+
+    fn json_body(&self, reply: &Reply, url: &Url) -> Result<Value> {
+        serde_json::from_slice(&reply.body).map_err(|_| self.not_json_error(reply, url, "JSON"))
+    }
+
+    fn not_json_error(&self, reply: &Reply, url: &Url, expected: &str) -> Error {
+        let trimmed = reply
+            .body
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| &reply.body[i..])
+            .unwrap_or(&[]);
+        let hint = if trimmed.starts_with(b"<") {
+            format!(
+                " but received HTML: is the base path right? (this client uses {}; pass the \
+                 API URL, e.g. http://host:3000/api/auth or .../auth for @auth/express)",
+                self.inner.endpoint.base_path()
+            )
+        } else if trimmed.is_empty() {
+            " but the body was empty".to_string()
+        } else {
+            " but the body is not valid JSON".to_string()
+        };
+        Error::protocol(format!(
+            "{} (HTTP {}): expected {expected}{hint}",
+            redact(url),
+            reply.status
+        ))
+        .with_status(reply.status)
+        .with_body(&reply.body)
+    }
+
+    /// Rewrites the cookie file, if one is configured.
+    fn persist(&self) -> Result<()> {
+        let Some(path) = &self.inner.cookie_file else {
+            return Ok(());
+        };
+        let _order = self
+            .inner
+            .file_lock
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let text = self.export_cookies()?;
+        cookies::write_private_atomic(path, text.as_bytes())
+    }
+}

@@ -1,0 +1,284 @@
+//! Where the Auth.js API lives: the configured origin plus base path.
+//!
+//! Normalisation follows `next-auth/react`'s `parseUrl` so that the same `NEXTAUTH_URL`
+//! value works here: no scheme means `https://`, a bare `/` path means `/api/auth`, and
+//! one trailing slash is dropped. Action URLs are built by concatenation
+//! (`<base>/<action>`), exactly like the JS client, never with `Url::join` (which drops
+//! the last path segment of a base without a trailing slash).
+
+use crate::error::{Error, Result};
+use url::Url;
+
+/// The default API path when the configured URL has none (`http://host:3000`).
+pub const DEFAULT_BASE_PATH: &str = "/api/auth";
+
+/// A normalised API location: origin (`scheme://host[:port]`) and base path.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    origin: Url,
+    base_path: String,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Endpoint({})", self.base_url())
+    }
+}
+
+impl Endpoint {
+    /// Parses a `NEXTAUTH_URL`-style value, optionally overriding the base path (the
+    /// `basePath` prop of `SessionProvider`).
+    pub fn parse(input: &str, base_path: Option<&str>) -> Result<Endpoint> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(Error::invalid("the server URL is empty"));
+        }
+        if let Some((scheme, _)) = trimmed.split_once("://")
+            && !scheme.eq_ignore_ascii_case("http")
+            && !scheme.eq_ignore_ascii_case("https")
+        {
+            return Err(Error::invalid(format!(
+                "the server URL must be http or https, not {scheme:?}"
+            )));
+        }
+        let with_scheme = if trimmed.starts_with("http") {
+            trimmed.to_string()
+        } else {
+            format!("https://{trimmed}")
+        };
+        let url = Url::parse(&with_scheme)
+            .map_err(|e| Error::invalid(format!("the server URL is not a valid URL: {e}")))?;
+        if url.scheme() != "http" && url.scheme() != "https" {
+            return Err(Error::invalid(format!(
+                "the server URL must be http or https, not {:?}",
+                url.scheme()
+            )));
+        }
+        if url.host().is_none() {
+            return Err(Error::invalid("the server URL has no host"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::invalid(
+                "the server URL must not contain a user name or password",
+            ));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(Error::invalid(
+                "the server URL must not contain a query or fragment",
+            ));
+        }
+        let path = match base_path {
+            Some(p) => normalise_base_path(p)?,
+            None => {
+                let p = url.path();
+                if p == "/" || p.is_empty() {
+                    DEFAULT_BASE_PATH.to_string()
+                } else {
+                    p.strip_suffix('/').unwrap_or(p).to_string()
+                }
+            }
+        };
+        let mut origin = url.clone();
+        origin.set_path("/");
+        Ok(Endpoint {
+            origin,
+            base_path: path,
+        })
+    }
+
+    /// `scheme://host[:port]` as the browser would print it.
+    pub fn origin(&self) -> String {
+        self.origin.origin().ascii_serialization()
+    }
+
+    /// The base path, e.g. `/api/auth` (empty when the API sits at the root).
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// The API base, e.g. `http://127.0.0.1:3000/api/auth`.
+    pub fn base_url(&self) -> String {
+        format!("{}{}", self.origin(), self.base_path)
+    }
+
+    /// `<base>/<action>`; `action` may contain a provider segment (`callback/github`).
+    pub fn action(&self, action: &str) -> Url {
+        let s = format!("{}/{}", self.base_url(), action);
+        // The origin and base path were validated, and actions are built from
+        // validated provider ids, so this cannot fail; fall back to the origin anyway
+        // rather than panic.
+        Url::parse(&s).unwrap_or_else(|_| self.origin.clone())
+    }
+
+    /// True when `url` has the same scheme, host and port as the server.
+    pub fn same_origin(&self, url: &Url) -> bool {
+        url.scheme() == self.origin.scheme()
+            && url.host_str() == self.origin.host_str()
+            && url.port_or_known_default() == self.origin.port_or_known_default()
+    }
+
+    /// Resolves a path (`/api/me`) or absolute URL against the origin, refusing any
+    /// other origin: cookies are only ever sent to the configured server.
+    pub fn resolve_same_origin(&self, path_or_url: &str) -> Result<Url> {
+        let url = if path_or_url.starts_with('/') && !path_or_url.starts_with("//") {
+            self.origin.join(path_or_url)
+        } else {
+            Url::parse(path_or_url)
+        }
+        .map_err(|e| Error::invalid(format!("not a valid URL or absolute path: {e}")))?;
+        if !self.same_origin(&url) {
+            return Err(Error::invalid(format!(
+                "refusing to send this client's cookies to {} (the server is {})",
+                url.origin().ascii_serialization(),
+                self.origin()
+            )));
+        }
+        Ok(url)
+    }
+
+    /// Resolves a URL the server returned (`{url}` or `Location`), which may be
+    /// relative to the origin. Other origins are returned as they are: they are data.
+    pub fn resolve_returned(&self, s: &str) -> Option<Url> {
+        self.origin.join(s).ok()
+    }
+
+    /// True when the host is loopback (`localhost`, 127.0.0.0/8, `::1`).
+    pub fn is_loopback(&self) -> bool {
+        match self.origin.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        }
+    }
+
+    /// True for `https://` servers.
+    pub fn is_https(&self) -> bool {
+        self.origin.scheme() == "https"
+    }
+
+    pub(crate) fn origin_url(&self) -> &Url {
+        &self.origin
+    }
+}
+
+fn normalise_base_path(p: &str) -> Result<String> {
+    let p = p.trim();
+    if !p.starts_with('/') {
+        return Err(Error::invalid("the base path must start with '/'"));
+    }
+    if p.contains(['?', '#']) {
+        return Err(Error::invalid(
+            "the base path must not contain a query or fragment",
+        ));
+    }
+    Ok(p.strip_suffix('/').unwrap_or(p).to_string())
+}
+
+/// A URL for messages: scheme, host, port and path, never the query (which may hold a
+/// magic-link token or OAuth code).
+pub(crate) fn redact(url: &Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(s: &str) -> String {
+        Endpoint::parse(s, None).unwrap().base_url()
+    }
+
+    #[test]
+    fn bare_origin_gets_default_base_path() {
+        assert_eq!(
+            base("http://127.0.0.1:3000"),
+            "http://127.0.0.1:3000/api/auth"
+        );
+        assert_eq!(
+            base("http://127.0.0.1:3000/"),
+            "http://127.0.0.1:3000/api/auth"
+        );
+    }
+
+    #[test]
+    fn explicit_path_is_kept_and_one_trailing_slash_dropped() {
+        assert_eq!(base("http://h:1/auth"), "http://h:1/auth");
+        assert_eq!(base("http://h:1/auth/"), "http://h:1/auth");
+        assert_eq!(
+            base("https://example.com/custom-route/api/auth"),
+            "https://example.com/custom-route/api/auth"
+        );
+    }
+
+    #[test]
+    fn missing_scheme_means_https() {
+        assert_eq!(base("example.com"), "https://example.com/api/auth");
+        assert_eq!(base("  example.com/x  "), "https://example.com/x");
+    }
+
+    #[test]
+    fn default_ports_are_not_printed() {
+        assert_eq!(
+            base("https://example.com:443"),
+            "https://example.com/api/auth"
+        );
+    }
+
+    #[test]
+    fn base_path_override() {
+        let e = Endpoint::parse("http://h:1/ignored", Some("/auth/")).unwrap();
+        assert_eq!(e.base_url(), "http://h:1/auth");
+        assert!(Endpoint::parse("http://h:1", Some("auth")).is_err());
+    }
+
+    #[test]
+    fn actions_are_concatenated() {
+        let e = Endpoint::parse("http://h:1/api/auth", None).unwrap();
+        assert_eq!(e.action("csrf").as_str(), "http://h:1/api/auth/csrf");
+        assert_eq!(
+            e.action("callback/credentials").as_str(),
+            "http://h:1/api/auth/callback/credentials"
+        );
+    }
+
+    #[test]
+    fn bad_urls_are_invalid_arguments() {
+        for bad in [
+            "",
+            "   ",
+            "http://",
+            "ftp://h",
+            "http://user:pw@h",
+            "http://h/?q=1",
+            "http://h/#f",
+            "http://[::1",
+        ] {
+            let err = Endpoint::parse(bad, None).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidArgument, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn same_origin_rules() {
+        let e = Endpoint::parse("http://127.0.0.1:3000", None).unwrap();
+        assert!(e.resolve_same_origin("/api/me").is_ok());
+        assert!(e.resolve_same_origin("http://127.0.0.1:3000/x").is_ok());
+        for other in [
+            "http://127.0.0.1:3001/x",
+            "https://127.0.0.1:3000/x",
+            "http://localhost:3000/x",
+            "//evil.test/x",
+            "http://evil.test/",
+        ] {
+            assert!(e.resolve_same_origin(other).is_err(), "{other}");
+        }
+        assert!(e.resolve_same_origin("relative").is_err());
+    }
+
+    #[test]
+    fn redact_drops_query() {
+        let u = Url::parse("http://h:1/api/auth/callback/email?token=SECRET&email=a").unwrap();
+        assert_eq!(redact(&u), "http://h:1/api/auth/callback/email");
+    }
+}

@@ -1,0 +1,219 @@
+//! One error type for the whole library.
+//!
+//! Every failure is an [`Error`] carrying a stable [`ErrorKind`]. The kinds are the
+//! contract the C status codes (`AUTHJS_ERR_*`) and the Python exception classes map
+//! onto one to one, so a caller can branch on them in any language.
+//!
+//! Messages are written for people but never contain secrets: no cookie values, no
+//! CSRF tokens, no form field values, and URLs are shown without their query string
+//! (a magic link's query *is* a credential).
+
+use std::fmt;
+
+/// What went wrong, in a form a caller can branch on.
+///
+/// The numeric values are stable and are the C status codes (`AUTHJS_ERR_*`); a value is
+/// never reused for another meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+pub enum ErrorKind {
+    /// The caller passed something unusable: a malformed URL, an invalid `callbackUrl`,
+    /// a reserved form field, a URL of another origin, a malformed cookie file.
+    InvalidArgument = 1,
+    /// The server could not be reached or the connection broke (refused, DNS, reset).
+    Network = 2,
+    /// A connect or overall timeout expired.
+    Timeout = 3,
+    /// TLS failed: untrusted certificate, handshake failure, unreadable CA file.
+    Tls = 4,
+    /// The server answered with an HTTP error status where the protocol expects success.
+    Http = 5,
+    /// The server's answer does not follow the Auth.js protocol: HTML where JSON was
+    /// expected (often a wrong base path), truncated or oversized bodies, missing fields.
+    Protocol = 6,
+    /// The server rejected the CSRF token even after a fresh one was fetched.
+    Csrf = 7,
+    /// The provider id is not among the server's providers.
+    UnknownProvider = 8,
+    /// The provider exists but this client cannot drive it (WebAuthn / passkeys).
+    UnsupportedProvider = 9,
+    /// Reading or writing a local file (the cookie file) failed.
+    Io = 10,
+}
+
+impl ErrorKind {
+    /// Every kind, in numeric order (for bindings and tests).
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::InvalidArgument,
+        ErrorKind::Network,
+        ErrorKind::Timeout,
+        ErrorKind::Tls,
+        ErrorKind::Http,
+        ErrorKind::Protocol,
+        ErrorKind::Csrf,
+        ErrorKind::UnknownProvider,
+        ErrorKind::UnsupportedProvider,
+        ErrorKind::Io,
+    ];
+
+    /// A short, stable, snake_case name (`"invalid_argument"`, `"network"`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Tls => "tls",
+            ErrorKind::Http => "http",
+            ErrorKind::Protocol => "protocol",
+            ErrorKind::Csrf => "csrf",
+            ErrorKind::UnknownProvider => "unknown_provider",
+            ErrorKind::UnsupportedProvider => "unsupported_provider",
+            ErrorKind::Io => "io",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The library's error: a kind, a human-readable message and structured details.
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    status: Option<u16>,
+    body_excerpt: Option<String>,
+    known_ids: Vec<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// Shorthand for `Result<T, authjs::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            status: None,
+            body_excerpt: None,
+            known_ids: Vec::new(),
+            source: None,
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidArgument, message)
+    }
+
+    pub(crate) fn protocol(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Protocol, message)
+    }
+
+    pub(crate) fn io(message: impl Into<String>, source: std::io::Error) -> Self {
+        Self::new(ErrorKind::Io, format!("{}: {}", message.into(), source)).with_source(source)
+    }
+
+    pub(crate) fn http(status: u16, what: &str, body: &[u8]) -> Self {
+        let mut e = Self::new(
+            ErrorKind::Http,
+            format!("{what}: the server answered HTTP {status}"),
+        );
+        e.status = Some(status);
+        e.body_excerpt = excerpt(body);
+        e
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub(crate) fn with_body(mut self, body: &[u8]) -> Self {
+        self.body_excerpt = excerpt(body);
+        self
+    }
+
+    pub(crate) fn with_known_ids(mut self, ids: Vec<String>) -> Self {
+        self.known_ids = ids;
+        self
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// The kind of failure, stable across versions.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The message, without secrets.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The HTTP status of the reply that caused the error, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// The first bytes of the offending reply body (at most 200 characters, control
+    /// characters replaced), for [`ErrorKind::Http`] and [`ErrorKind::Protocol`].
+    pub fn body_excerpt(&self) -> Option<&str> {
+        self.body_excerpt.as_deref()
+    }
+
+    /// For [`ErrorKind::UnknownProvider`]: the provider ids the server does offer.
+    pub fn known_ids(&self) -> &[String] {
+        &self.known_ids
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind).field("message", &self.message);
+        if let Some(s) = self.status {
+            d.field("status", &s);
+        }
+        if !self.known_ids.is_empty() {
+            d.field("known_ids", &self.known_ids);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// At most 200 characters of a body, for diagnostics.
+fn excerpt(body: &[u8]) -> Option<String> {
+    if body.is_empty() {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(800)]);
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    Some(cleaned.trim().to_string())
+}

@@ -1,0 +1,252 @@
+//! The transport: one `ureq` agent per client, redirects never followed, statuses
+//! never turned into errors, bodies read with a size cap, and transport failures
+//! mapped onto [`ErrorKind`]s.
+
+use crate::endpoint::redact;
+use crate::error::{Error, ErrorKind, Result};
+use std::time::Duration;
+use ureq::http;
+use url::Url;
+
+/// A request body.
+#[derive(Clone)]
+pub enum Body {
+    /// `application/json`.
+    Json(serde_json::Value),
+    /// `application/x-www-form-urlencoded`.
+    Form(Vec<(String, String)>),
+    /// Anything else, with its content type.
+    Raw {
+        /// The `Content-Type` header.
+        content_type: String,
+        /// The bytes to send.
+        bytes: Vec<u8>,
+    },
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Bodies carry passwords and tokens: never print them.
+        match self {
+            Body::Json(_) => f.write_str("Body::Json(<redacted>)"),
+            Body::Form(fields) => {
+                let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+                write!(f, "Body::Form(fields: {names:?})")
+            }
+            Body::Raw {
+                content_type,
+                bytes,
+            } => {
+                write!(f, "Body::Raw({content_type}, {} bytes)", bytes.len())
+            }
+        }
+    }
+}
+
+impl Body {
+    fn encode(&self) -> Result<(String, Vec<u8>)> {
+        Ok(match self {
+            Body::Json(v) => (
+                "application/json".to_string(),
+                serde_json::to_vec(v)
+                    .map_err(|e| Error::invalid(format!("cannot encode JSON: {e}")))?,
+            ),
+            Body::Form(fields) => {
+                let mut s = url::form_urlencoded::Serializer::new(String::new());
+                for (k, v) in fields {
+                    s.append_pair(k, v);
+                }
+                (
+                    "application/x-www-form-urlencoded".to_string(),
+                    s.finish().into_bytes(),
+                )
+            }
+            Body::Raw {
+                content_type,
+                bytes,
+            } => (content_type.clone(), bytes.clone()),
+        })
+    }
+}
+
+/// A reply, with the cookies already separated out.
+pub(crate) struct Reply {
+    pub status: u16,
+    /// Headers other than `Set-Cookie` (values that are not UTF-8 are dropped).
+    pub headers: Vec<(String, String)>,
+    pub set_cookies: Vec<String>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    pub fn is_redirect(&self) -> bool {
+        (300..400).contains(&self.status)
+    }
+}
+
+/// Transport settings.
+#[derive(Clone)]
+pub(crate) struct TransportConfig {
+    pub timeout: Option<Duration>,
+    pub connect_timeout: Option<Duration>,
+    pub user_agent: String,
+    pub proxy: Option<ureq::Proxy>,
+    pub root_certs: Option<Vec<ureq::tls::Certificate<'static>>>,
+    pub max_body: u64,
+}
+
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    max_body: u64,
+}
+
+impl Transport {
+    pub fn new(cfg: &TransportConfig) -> Transport {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(extra) = &cfg.root_certs {
+            // `RootCerts::Specific` replaces the default roots, so the Mozilla roots
+            // are added back: configured CAs are *extra* trust, not the only trust.
+            let mut all: Vec<ureq::tls::Certificate<'static>> =
+                webpki_root_certs::TLS_SERVER_ROOT_CERTS
+                    .iter()
+                    .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+                    .collect();
+            all.extend(extra.iter().cloned());
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&all));
+        }
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .save_redirect_history(false)
+            .proxy(cfg.proxy.clone())
+            .user_agent(cfg.user_agent.as_str())
+            .accept("application/json")
+            .timeout_global(cfg.timeout)
+            .timeout_connect(cfg.connect_timeout)
+            .max_idle_connections(32)
+            .max_idle_connections_per_host(32)
+            .tls_config(tls.build())
+            .build();
+        Transport {
+            agent: ureq::Agent::new_with_config(config),
+            max_body: cfg.max_body,
+        }
+    }
+
+    /// Sends one request. `cookie` is the `Cookie` header (empty for none).
+    pub fn send(
+        &self,
+        method: &str,
+        url: &Url,
+        cookie: &str,
+        headers: &[(String, String)],
+        body: Option<&Body>,
+    ) -> Result<Reply> {
+        let method = http::Method::from_bytes(method.as_bytes())
+            .map_err(|_| Error::invalid(format!("invalid HTTP method {method:?}")))?;
+        let mut builder = http::Request::builder().method(method).uri(url.as_str());
+        for (k, v) in headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        if !cookie.is_empty() {
+            builder = builder.header("cookie", cookie);
+        }
+        let payload = match body {
+            Some(b) => {
+                let (ct, bytes) = b.encode()?;
+                builder = builder.header("content-type", ct);
+                bytes
+            }
+            None => Vec::new(),
+        };
+        let request = builder
+            .body(payload)
+            .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
+        let mut response = self
+            .agent
+            .run(request)
+            .map_err(|e| map_ureq_error(e, url))?;
+        let status = response.status().as_u16();
+        let mut out_headers = Vec::new();
+        let mut set_cookies = Vec::new();
+        for (name, value) in response.headers() {
+            let Ok(value) = value.to_str() else { continue };
+            if name == http::header::SET_COOKIE {
+                set_cookies.push(value.to_string());
+            } else {
+                out_headers.push((name.as_str().to_string(), value.to_string()));
+            }
+        }
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.max_body)
+            .read_to_vec()
+            .map_err(|e| map_ureq_error(e, url))?;
+        Ok(Reply {
+            status,
+            headers: out_headers,
+            set_cookies,
+            body,
+        })
+    }
+}
+
+/// Maps a transport failure to an [`ErrorKind`], with a message naming the URL
+/// (without its query) and no secrets.
+fn map_ureq_error(e: ureq::Error, url: &Url) -> Error {
+    let target = redact(url);
+    let (kind, what) = match &e {
+        ureq::Error::Timeout(t) => (ErrorKind::Timeout, format!("timed out ({t})")),
+        ureq::Error::HostNotFound => (ErrorKind::Network, "host not found".to_string()),
+        ureq::Error::ConnectionFailed => (ErrorKind::Network, "connection failed".to_string()),
+        ureq::Error::Io(io) => classify_io(io),
+        ureq::Error::Tls(m) => (ErrorKind::Tls, format!("TLS error: {m}")),
+        ureq::Error::Pem(p) => (ErrorKind::Tls, format!("bad certificate: {p}")),
+        ureq::Error::Rustls(r) => (ErrorKind::Tls, format!("TLS error: {r}")),
+        ureq::Error::BodyExceedsLimit(n) => (
+            ErrorKind::Protocol,
+            format!("the reply body is larger than the {n}-byte limit"),
+        ),
+        ureq::Error::Protocol(p) => (ErrorKind::Protocol, format!("malformed HTTP reply: {p}")),
+        ureq::Error::LargeResponseHeader(a, b) => (
+            ErrorKind::Protocol,
+            format!("reply headers too large ({a} > {b} bytes)"),
+        ),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
+            (ErrorKind::InvalidArgument, format!("invalid request: {e}"))
+        }
+        ureq::Error::InvalidProxyUrl | ureq::Error::ConnectProxyFailed(_) => {
+            (ErrorKind::Network, format!("proxy error: {e}"))
+        }
+        ureq::Error::BodyStalled => (ErrorKind::Timeout, "the reply body stalled".to_string()),
+        other => (ErrorKind::Network, other.to_string()),
+    };
+    Error::new(kind, format!("{target}: {what}")).with_source(e)
+}
+
+fn classify_io(io: &std::io::Error) -> (ErrorKind, String) {
+    use std::io::ErrorKind as K;
+    if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        return (ErrorKind::Tls, format!("TLS error: {tls}"));
+    }
+    match io.kind() {
+        K::TimedOut | K::WouldBlock => (ErrorKind::Timeout, format!("timed out: {io}")),
+        K::ConnectionRefused => (ErrorKind::Network, "connection refused".to_string()),
+        K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe | K::UnexpectedEof => {
+            (ErrorKind::Network, format!("connection broken: {io}"))
+        }
+        _ => (ErrorKind::Network, io.to_string()),
+    }
+}

@@ -1,0 +1,425 @@
+//! Sign-in and sign-out inputs and results, and the reading of Auth.js's redirect URLs.
+//!
+//! Every Auth.js flow ends in a redirect whose query carries the outcome
+//! (`?error=CredentialsSignin&code=credentials`, v4's `?csrf=true`, …). With the JSON
+//! flags the redirect arrives as `{"url": …}`; without them as a 3xx `Location`. This
+//! module turns either into a [`SignInResponse`].
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use serde_json::Value;
+use url::Url;
+
+/// Form fields the client sets itself; a caller may not override them.
+const RESERVED_FIELDS: [&str; 2] = ["csrfToken", "json"];
+
+/// Options of [`Client::sign_in`](crate::Client::sign_in), the JS `SignInOptions`.
+#[derive(Clone, Default)]
+pub struct SignInOptions {
+    /// Where the server should send the user afterwards: an absolute http(s) URL or a
+    /// path starting with `/`. Defaults to the server origin, so a stale callback-url
+    /// cookie from an earlier flow cannot redirect somewhere old.
+    pub callback_url: Option<String>,
+    /// Form fields: credentials (`username`, `password`) or `email`.
+    pub fields: Vec<(String, String)>,
+    /// Authorization parameters, appended to the sign-in URL's query (OAuth:
+    /// `prompt`, `login_hint`, …).
+    pub authorization_params: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for SignInOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Field *names* only: values are passwords and addresses.
+        let names: Vec<&str> = self.fields.iter().map(|(k, _)| k.as_str()).collect();
+        let params: Vec<&str> = self
+            .authorization_params
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        f.debug_struct("SignInOptions")
+            .field("callback_url", &self.callback_url)
+            .field("fields", &names)
+            .field("authorization_params", &params)
+            .finish()
+    }
+}
+
+impl SignInOptions {
+    /// Empty options.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `callbackUrl`.
+    pub fn callback_url(mut self, url: impl Into<String>) -> Self {
+        self.callback_url = Some(url.into());
+        self
+    }
+
+    /// Adds a form field (`username`, `password`, `email`, …).
+    pub fn field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.fields.push((name.into(), value.into()));
+        self
+    }
+
+    /// Adds an authorization parameter.
+    pub fn authorization_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.authorization_params.push((name.into(), value.into()));
+        self
+    }
+
+    /// Builds options from the JS `signIn()` arguments: an options object
+    /// (`{callbackUrl, redirectTo, redirect, ...fields}`) and an authorization-params
+    /// object. `redirect` is ignored (this client never navigates); `redirectTo` is
+    /// v5's name for `callbackUrl`. Values that are numbers or booleans are sent as
+    /// their text, like a browser form; objects and arrays are refused.
+    ///
+    /// This is the one place the JS shape is interpreted, for the C ABI, Python and
+    /// the CLI alike.
+    pub fn from_js(options: Option<&Value>, authorization_params: Option<&Value>) -> Result<Self> {
+        let mut out = SignInOptions::default();
+        if let Some(options) = options {
+            let obj = match options {
+                Value::Null => None,
+                Value::Object(o) => Some(o),
+                other => {
+                    return Err(Error::invalid(format!(
+                        "sign-in options must be a JSON object, not {}",
+                        json_type_name(other)
+                    )));
+                }
+            };
+            for (k, v) in obj.into_iter().flatten() {
+                match k.as_str() {
+                    "redirect" => continue,
+                    "callbackUrl" | "redirectTo" => {
+                        if v.is_null() {
+                            continue;
+                        }
+                        let s = v
+                            .as_str()
+                            .ok_or_else(|| Error::invalid(format!("{k} must be a string")))?;
+                        out.callback_url = Some(s.to_string());
+                    }
+                    _ => out.fields.push((k.clone(), form_value(k, v)?)),
+                }
+            }
+        }
+        if let Some(params) = authorization_params {
+            match params {
+                Value::Null => {}
+                Value::Object(o) => {
+                    for (k, v) in o {
+                        out.authorization_params
+                            .push((k.clone(), form_value(k, v)?));
+                    }
+                }
+                other => {
+                    return Err(Error::invalid(format!(
+                        "authorization params must be a JSON object, not {}",
+                        json_type_name(other)
+                    )));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn check_fields(&self) -> Result<()> {
+        for (k, _) in &self.fields {
+            if RESERVED_FIELDS.contains(&k.as_str()) || k == "callbackUrl" {
+                return Err(Error::invalid(format!(
+                    "the form field {k:?} is set by the client and cannot be overridden"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn form_value(key: &str, v: &Value) -> Result<String> {
+    match v {
+        Value::String(s) => Ok(s.clone()),
+        Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::Null => Ok(String::new()),
+        other => Err(Error::invalid(format!(
+            "the value of {key:?} must be a string, number or boolean, not {}",
+            json_type_name(other)
+        ))),
+    }
+}
+
+pub(crate) fn json_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Options of [`Client::sign_out`](crate::Client::sign_out).
+#[derive(Clone, Debug, Default)]
+pub struct SignOutOptions {
+    /// Where the server should send the user afterwards (default: the origin).
+    pub callback_url: Option<String>,
+}
+
+impl SignOutOptions {
+    /// Builds options from the JS `signOut()` argument (`{callbackUrl, redirectTo,
+    /// redirect}`); unknown keys are refused.
+    pub fn from_js(options: Option<&Value>) -> Result<Self> {
+        let mut out = SignOutOptions::default();
+        match options {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(o)) => {
+                for (k, v) in o {
+                    match k.as_str() {
+                        "redirect" => {}
+                        "callbackUrl" | "redirectTo" => {
+                            if !v.is_null() {
+                                out.callback_url = Some(
+                                    v.as_str()
+                                        .ok_or_else(|| {
+                                            Error::invalid(format!("{k} must be a string"))
+                                        })?
+                                        .to_string(),
+                                );
+                            }
+                        }
+                        _ => {
+                            return Err(Error::invalid(format!(
+                                "unknown sign-out option {k:?} (known: callbackUrl, redirectTo, redirect)"
+                            )));
+                        }
+                    }
+                }
+            }
+            Some(other) => {
+                return Err(Error::invalid(format!(
+                    "sign-out options must be a JSON object, not {}",
+                    json_type_name(other)
+                )));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The result of a sign-in, shaped like the JS `SignInResponse`
+/// (`{error, code, status, ok, url}`).
+///
+/// Unlike the JS client, `ok` is true only when the HTTP status is a success AND the
+/// returned URL carries no error: the JS client reports `ok: true` for a failed v5
+/// credentials sign-in (which answers 200) and for v4 CSRF failures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignInResponse {
+    /// The `error` query parameter of the returned URL (`CredentialsSignin`,
+    /// `AccessDenied`, `Verification`, v4's `?csrf=true` as `MissingCSRF`, …).
+    pub error: Option<String>,
+    /// The `code` query parameter (v5 credentials: `credentials` or the app's code).
+    pub code: Option<String>,
+    /// HTTP status of the reply (0 when no request was needed).
+    pub status: u16,
+    /// True only for a successful status and no error.
+    pub ok: bool,
+    /// Where the browser would go next: the callback URL, an OAuth authorize URL, the
+    /// verify-request page. `None` when there is an error (as in the JS client).
+    pub url: Option<String>,
+}
+
+impl SignInResponse {
+    /// Builds the response from the HTTP status and the URL the server redirected to.
+    pub(crate) fn from_redirect(
+        status: u16,
+        url: &Url,
+        success_statuses: std::ops::Range<u16>,
+    ) -> Self {
+        let outcome = RedirectOutcome::read(url);
+        let ok = success_statuses.contains(&status) && outcome.error.is_none();
+        SignInResponse {
+            url: outcome.error.is_none().then(|| url.to_string()),
+            error: outcome.error,
+            code: outcome.code,
+            status,
+            ok,
+        }
+    }
+
+    /// The response as the JS-shaped JSON object (`null` for absent values).
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// The result of a sign-out (`{url}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SignOutResponse {
+    /// Where the browser would go next (the validated callback URL).
+    pub url: String,
+}
+
+/// What a redirect URL says about the flow's outcome.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct RedirectOutcome {
+    pub error: Option<String>,
+    pub code: Option<String>,
+    /// The server rejected the CSRF token (v4 `csrf=true`, v5 `MissingCSRF`).
+    pub csrf_rejected: bool,
+}
+
+pub(crate) const MISSING_CSRF: &str = "MissingCSRF";
+
+impl RedirectOutcome {
+    pub fn read(url: &Url) -> RedirectOutcome {
+        let mut error = None;
+        let mut code = None;
+        let mut csrf = false;
+        for (k, v) in url.query_pairs() {
+            match k.as_ref() {
+                "error" if error.is_none() => error = Some(v.into_owned()),
+                "code" if code.is_none() => code = Some(v.into_owned()),
+                "csrf" if v == "true" => csrf = true,
+                _ => {}
+            }
+        }
+        // v4 reports a CSRF failure as `?csrf=true` with no `error`: surface it with
+        // v5's name so callers see one code for both versions.
+        if csrf && error.is_none() {
+            error = Some(MISSING_CSRF.to_string());
+        }
+        let csrf_rejected = error.as_deref() == Some(MISSING_CSRF);
+        RedirectOutcome {
+            error: error.filter(|e| !e.is_empty()),
+            code: code.filter(|c| !c.is_empty()),
+            csrf_rejected,
+        }
+    }
+}
+
+/// Checks a `callbackUrl`: an absolute http(s) URL or a path starting with `/`.
+pub(crate) fn check_callback_url(s: &str) -> Result<()> {
+    if s.starts_with('/') && !s.starts_with("//") {
+        return Ok(());
+    }
+    match Url::parse(s) {
+        Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.host().is_some() => Ok(()),
+        _ => Err(Error::invalid(
+            "callbackUrl must be an absolute http(s) URL or a path starting with '/'",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn outcome(s: &str) -> RedirectOutcome {
+        RedirectOutcome::read(&Url::parse(s).unwrap())
+    }
+
+    #[test]
+    fn reads_errors_from_redirects() {
+        let o = outcome("http://h/api/auth/signin?error=CredentialsSignin&code=credentials");
+        assert_eq!(o.error.as_deref(), Some("CredentialsSignin"));
+        assert_eq!(o.code.as_deref(), Some("credentials"));
+        assert!(!o.csrf_rejected);
+        let o = outcome("http://h/api/auth/error?error=CredentialsSignin&provider=credentials");
+        assert_eq!(o.error.as_deref(), Some("CredentialsSignin"));
+        assert_eq!(o.code, None);
+        let o = outcome("http://h/api/auth/error?error=Authorize%20crashed");
+        assert_eq!(o.error.as_deref(), Some("Authorize crashed"));
+        let o = outcome("http://h/");
+        assert_eq!(
+            o,
+            RedirectOutcome {
+                error: None,
+                code: None,
+                csrf_rejected: false
+            }
+        );
+    }
+
+    #[test]
+    fn v4_csrf_flag_is_a_csrf_error() {
+        let o = outcome("http://h/api/auth/signin?csrf=true");
+        assert_eq!(o.error.as_deref(), Some("MissingCSRF"));
+        assert!(o.csrf_rejected);
+        let o = outcome("http://h/api/auth/signin?error=MissingCSRF");
+        assert!(o.csrf_rejected);
+    }
+
+    #[test]
+    fn ok_needs_success_status_and_no_error() {
+        let u = Url::parse("http://h/api/auth/signin?error=CredentialsSignin&code=credentials")
+            .unwrap();
+        let r = SignInResponse::from_redirect(200, &u, 200..300);
+        assert!(!r.ok, "v5 answers 200 for a failed sign-in");
+        assert_eq!(r.url, None);
+        let u = Url::parse("http://h/dashboard").unwrap();
+        let r = SignInResponse::from_redirect(200, &u, 200..300);
+        assert!(r.ok);
+        assert_eq!(r.url.as_deref(), Some("http://h/dashboard"));
+        assert!(!SignInResponse::from_redirect(401, &u, 200..300).ok);
+        assert_eq!(
+            r.to_json(),
+            json!({"error": null, "code": null, "status": 200, "ok": true, "url": "http://h/dashboard"})
+        );
+    }
+
+    #[test]
+    fn js_options() {
+        let o = SignInOptions::from_js(
+            Some(&json!({"callbackUrl": "/x", "redirect": false, "username": "a", "n": 1, "b": true})),
+            Some(&json!({"prompt": "login"})),
+        )
+        .unwrap();
+        assert_eq!(o.callback_url.as_deref(), Some("/x"));
+        assert_eq!(o.fields.len(), 3);
+        assert!(o.fields.contains(&("n".into(), "1".into())));
+        assert_eq!(
+            o.authorization_params,
+            vec![("prompt".into(), "login".into())]
+        );
+        let o = SignInOptions::from_js(Some(&json!({"redirectTo": "/y"})), None).unwrap();
+        assert_eq!(o.callback_url.as_deref(), Some("/y"));
+        assert!(SignInOptions::from_js(Some(&json!([])), None).is_err());
+        assert!(SignInOptions::from_js(Some(&json!({"a": {}})), None).is_err());
+        assert!(SignInOptions::from_js(None, Some(&json!("x"))).is_err());
+        assert!(SignInOptions::from_js(Some(&json!({"callbackUrl": 3})), None).is_err());
+        let reserved = SignInOptions::new().field("csrfToken", "x");
+        assert!(reserved.check_fields().is_err());
+    }
+
+    #[test]
+    fn debug_hides_field_values() {
+        let o = SignInOptions::new().field("password", "hunter2");
+        assert!(!format!("{o:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn sign_out_options() {
+        let o = SignOutOptions::from_js(Some(&json!({"callbackUrl": "/bye", "redirect": false})))
+            .unwrap();
+        assert_eq!(o.callback_url.as_deref(), Some("/bye"));
+        assert!(SignOutOptions::from_js(Some(&json!({"nope": 1}))).is_err());
+    }
+
+    #[test]
+    fn callback_urls() {
+        for ok in ["/", "/x?y=1", "http://h/", "https://h:1/a"] {
+            assert!(check_callback_url(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "x", "//evil", "javascript:alert(1)", "ftp://h/"] {
+            assert!(check_callback_url(bad).is_err(), "{bad}");
+        }
+    }
+}

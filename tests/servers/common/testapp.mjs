@@ -1,0 +1,312 @@
+// Behaviour shared by the v4 (next-auth 4) and v5 (@auth/express) test servers.
+//
+// Only Node built-ins are imported here, so that both the Next.js build of v4/
+// and the plain Node server of v5/ can use this one file. Everything that the
+// test suites rely on (users, callbacks, adapter, mail files, request counter)
+// lives here so the two servers cannot drift apart.
+
+import { randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync, writeFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+
+/** `n` random lowercase hex characters (not repetitive, so JWE output stays large). */
+export function randomHex(n) {
+  const count = Math.max(0, Math.min(Math.floor(n), 1_000_000));
+  return randomBytes(Math.ceil(count / 2)).toString("hex").slice(0, count);
+}
+
+/** Padding carried in carol's JWT so that her session cookie is chunked. */
+export const CAROL_PADDING_LENGTH = 6000;
+
+// --------------------------------------------------------------------------
+// Users
+// --------------------------------------------------------------------------
+
+const USERS = {
+  alice: {
+    password: "alice-password",
+    user: {
+      id: "1",
+      name: "Alice Liddell",
+      email: "alice@example.com",
+      image: "https://example.com/alice.png",
+    },
+  },
+  bob: {
+    password: "bob-password",
+    user: { id: "2", name: "Bob", email: "bob@example.com" },
+  },
+  carol: {
+    password: "carol-password",
+    user: { id: "3", name: "Carol", email: "carol@example.com" },
+  },
+};
+
+/** The `authorize` function of the `credentials` provider (same in v4 and v5). */
+export async function authorizeCredentials(credentials) {
+  const username = credentials?.username;
+  if (username === "crash") {
+    throw new Error("AuthorizeCrashed");
+  }
+  if (typeof username !== "string" || !Object.hasOwn(USERS, username)) {
+    return null;
+  }
+  const entry = USERS[username];
+  if (credentials?.password !== entry.password) {
+    return null;
+  }
+  return { ...entry.user };
+}
+
+/** Field definitions of the credentials provider. */
+export const CREDENTIALS_FIELDS = {
+  username: { label: "Username", type: "text" },
+  password: { label: "Password", type: "password" },
+};
+
+// --------------------------------------------------------------------------
+// Callbacks
+// --------------------------------------------------------------------------
+
+/** `callbacks.jwt` for both versions. */
+export async function jwtCallback({ token, user, trigger, session }) {
+  if (user) {
+    token.uid = user.id;
+    if (user.id === "3") {
+      token.padding = randomHex(CAROL_PADDING_LENGTH);
+    }
+  }
+  if (trigger === "update" && session && typeof session === "object") {
+    if (typeof session.name === "string") {
+      token.name = session.name;
+    }
+    if (session.padding === false) {
+      delete token.padding;
+    } else if (typeof session.padding === "number" && Number.isFinite(session.padding)) {
+      token.padding = randomHex(session.padding);
+    }
+  }
+  return token;
+}
+
+/** `callbacks.session` for both versions (JWT strategy). */
+export async function sessionCallback({ session, token }) {
+  const user = { ...(session.user ?? {}) };
+  for (const [key, value] of [
+    ["name", token?.name],
+    ["email", token?.email],
+    ["image", token?.picture],
+  ]) {
+    if (value === undefined || value === null) delete user[key];
+    else user[key] = value;
+  }
+  session.user = user;
+  const uid = token?.uid ?? token?.sub;
+  session.uid = uid;
+  session.role = uid === "1" ? "admin" : "user";
+  session.paddingLength = typeof token?.padding === "string" ? token.padding.length : 0;
+  return session;
+}
+
+// --------------------------------------------------------------------------
+// Email ("magic link") delivery into files
+// --------------------------------------------------------------------------
+
+/** Writes the magic link to `$AUTHJS_MAIL_DIR/<identifier>.txt` (overwrites). */
+export function writeMagicLink(identifier, url) {
+  const dir = process.env.AUTHJS_MAIL_DIR;
+  if (!dir) {
+    throw new Error("AUTHJS_MAIL_DIR is not set");
+  }
+  mkdirSync(dir, { recursive: true });
+  const safe = String(identifier).replace(/[\/\\\0]/g, "_");
+  const file = join(dir, `${safe}.txt`);
+  // Write then rename, so a reader never sees a half-written link.
+  const tmp = `${file}.${process.pid}.${randomHex(8)}.tmp`;
+  writeFileSync(tmp, `${url}\n`);
+  renameSync(tmp, file);
+}
+
+export async function sendVerificationRequest({ identifier, url }) {
+  writeMagicLink(identifier, url);
+}
+
+// --------------------------------------------------------------------------
+// In-memory adapter (users pre-seeded with the credentials users' ids)
+// --------------------------------------------------------------------------
+
+function store() {
+  if (!globalThis.__authjsTestStore) {
+    const users = new Map();
+    for (const { user } of Object.values(USERS)) {
+      users.set(user.id, { ...user, emailVerified: null });
+    }
+    globalThis.__authjsTestStore = {
+      users,
+      accounts: new Map(), // `${provider}:${providerAccountId}` -> account
+      sessions: new Map(), // sessionToken -> session
+      tokens: new Map(), // `${identifier}:${token}` -> verification token
+    };
+  }
+  return globalThis.__authjsTestStore;
+}
+
+const clone = (o) => (o == null ? null : { ...o });
+
+export function createMemoryAdapter() {
+  const s = store();
+  return {
+    async createUser(data) {
+      const user = { ...data, id: data.id ?? randomUUID() };
+      s.users.set(user.id, user);
+      return clone(user);
+    },
+    async getUser(id) {
+      return clone(s.users.get(id));
+    },
+    async getUserByEmail(email) {
+      for (const user of s.users.values()) {
+        if (user.email === email) return clone(user);
+      }
+      return null;
+    },
+    async getUserByAccount({ provider, providerAccountId }) {
+      const account = s.accounts.get(`${provider}:${providerAccountId}`);
+      return account ? clone(s.users.get(account.userId)) : null;
+    },
+    async updateUser(data) {
+      const user = { ...(s.users.get(data.id) ?? {}), ...data };
+      s.users.set(user.id, user);
+      return clone(user);
+    },
+    async deleteUser(id) {
+      const user = s.users.get(id);
+      s.users.delete(id);
+      return clone(user);
+    },
+    async linkAccount(account) {
+      s.accounts.set(`${account.provider}:${account.providerAccountId}`, { ...account });
+      return clone(account);
+    },
+    async unlinkAccount({ provider, providerAccountId }) {
+      s.accounts.delete(`${provider}:${providerAccountId}`);
+    },
+    async createSession(session) {
+      s.sessions.set(session.sessionToken, { ...session });
+      return clone(session);
+    },
+    async getSessionAndUser(sessionToken) {
+      const session = s.sessions.get(sessionToken);
+      if (!session) return null;
+      const user = s.users.get(session.userId);
+      if (!user) return null;
+      return { session: clone(session), user: clone(user) };
+    },
+    async updateSession(data) {
+      const old = s.sessions.get(data.sessionToken);
+      if (!old) return null;
+      const session = { ...old, ...data };
+      s.sessions.set(session.sessionToken, session);
+      return clone(session);
+    },
+    async deleteSession(sessionToken) {
+      const session = s.sessions.get(sessionToken);
+      s.sessions.delete(sessionToken);
+      return clone(session);
+    },
+    async createVerificationToken(vt) {
+      s.tokens.set(`${vt.identifier}:${vt.token}`, { ...vt });
+      return clone(vt);
+    },
+    async useVerificationToken({ identifier, token }) {
+      const key = `${identifier}:${token}`;
+      const vt = s.tokens.get(key);
+      if (!vt) return null;
+      s.tokens.delete(key);
+      return clone(vt);
+    },
+  };
+}
+
+// --------------------------------------------------------------------------
+// Provider definitions that do not depend on the library version
+// --------------------------------------------------------------------------
+
+/** Email provider without nodemailer; accepted by next-auth 4 and @auth/core 0.41. */
+export function emailProvider() {
+  return {
+    id: "email",
+    type: "email",
+    name: "Email",
+    from: "Auth.js test <no-reply@example.com>",
+    maxAge: 24 * 60 * 60,
+    sendVerificationRequest,
+    options: {},
+  };
+}
+
+export const GITHUB_OPTIONS = {
+  clientId: "fake-client-id",
+  clientSecret: "fake-secret",
+};
+
+// --------------------------------------------------------------------------
+// Test-only request counter (per User-Agent, per "METHOD action")
+// --------------------------------------------------------------------------
+
+function counters() {
+  if (!globalThis.__authjsTestCounters) {
+    globalThis.__authjsTestCounters = new Map(); // ua -> Map(route -> n)
+  }
+  return globalThis.__authjsTestCounters;
+}
+
+/** `action` is the path after the auth base path, without leading/trailing slashes. */
+export function countAuthRequest(userAgent, method, action) {
+  const ua = typeof userAgent === "string" ? userAgent : "";
+  const route = `${String(method).toUpperCase()} ${action}`;
+  const all = counters();
+  let byRoute = all.get(ua);
+  if (!byRoute) {
+    byRoute = new Map();
+    all.set(ua, byRoute);
+  }
+  byRoute.set(route, (byRoute.get(route) ?? 0) + 1);
+}
+
+/** Extracts the action from a raw request path such as `/api/auth/callback/credentials?x=1`. */
+export function authActionFromUrl(url, basePath = "/api/auth") {
+  let path = String(url ?? "").split("?")[0].split("#")[0];
+  if (path.startsWith(basePath)) path = path.slice(basePath.length);
+  return path.replace(/^\/+/, "").replace(/\/+$/, "");
+}
+
+export function requestCounts(userAgent) {
+  const byRoute = counters().get(typeof userAgent === "string" ? userAgent : "") ?? new Map();
+  let total = 0;
+  const out = {};
+  for (const [route, n] of [...byRoute.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    out[route] = n;
+    total += n;
+  }
+  return { total, byRoute: out };
+}
+
+// --------------------------------------------------------------------------
+// Small helpers for the non-auth routes
+// --------------------------------------------------------------------------
+
+export const SLOW_CAP_MS = 5000;
+
+export function parseSlowMs(value) {
+  const n = Number.parseInt(Array.isArray(value) ? value[0] : value ?? "0", 10);
+  if (!Number.isFinite(n) || n < 0) return 0;
+  return Math.min(n, SLOW_CAP_MS);
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Body of `GET /api/me` for a session object returned by the library. */
+export function meBody(session) {
+  return { user: { ...(session.user ?? {}) }, role: session.role, uid: session.uid };
+}
