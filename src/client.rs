@@ -387,7 +387,7 @@ impl Client {
         let url = self.inner.endpoint.action("session");
         let reply = self.exchange("GET", &url, &[], None)?;
         if !reply.is_success() {
-            return Err(Error::http(reply.status, "GET session", &reply.body));
+            return Err(self.status_error(&reply, "GET session"));
         }
         Ok(Session::from_json(self.json_body(&reply, &url)?))
     }
@@ -407,7 +407,7 @@ impl Client {
         let url = self.inner.endpoint.action("providers");
         let reply = self.exchange("GET", &url, &[], None)?;
         if !reply.is_success() {
-            return Err(Error::http(reply.status, "GET providers", &reply.body));
+            return Err(self.status_error(&reply, "GET providers"));
         }
         let value = self.json_body(&reply, &url)?;
         let providers = providers::parse(value).map_err(|m| {
@@ -483,13 +483,14 @@ impl Client {
             ];
             form.extend(options.fields.iter().cloned());
             let reply = self.post_form(&url, form)?;
-            let target = self.redirect_target(&reply, &url)?;
+            let (target, text) = self.redirect_target(&reply, &url)?;
             if RedirectOutcome::read(&target).csrf_rejected {
                 return Ok(Attempt::CsrfRejected);
             }
             Ok(Attempt::Done(SignInResponse::from_redirect(
                 reply.status,
                 &target,
+                &text,
                 200..300,
             )))
         })
@@ -504,10 +505,11 @@ impl Client {
     pub fn complete_sign_in(&self, callback_url: &str) -> Result<SignInResponse> {
         let url = self.inner.endpoint.resolve_same_origin(callback_url)?;
         let reply = self.exchange("GET", &url, &[], None)?;
-        let target = self.redirect_target(&reply, &url)?;
+        let (target, text) = self.redirect_target(&reply, &url)?;
         Ok(SignInResponse::from_redirect(
             reply.status,
             &target,
+            &text,
             200..400,
         ))
     }
@@ -529,7 +531,7 @@ impl Client {
                 return Ok(Attempt::CsrfRejected);
             }
             if !reply.is_success() {
-                return Err(Error::http(reply.status, "POST session", &reply.body));
+                return Err(self.status_error(&reply, "POST session"));
             }
             Ok(Attempt::Done(Session::from_json(
                 self.json_body(&reply, &url)?,
@@ -562,12 +564,12 @@ impl Client {
                 ("json".to_string(), "true".to_string()),
             ];
             let reply = self.post_form(&url, form)?;
-            let target = self.redirect_target(&reply, &url)?;
+            let (target, text) = self.redirect_target(&reply, &url)?;
             if RedirectOutcome::read(&target).csrf_rejected {
                 return Ok(Attempt::CsrfRejected);
             }
             Ok(Attempt::Done(SignOutResponse {
-                url: target.to_string(),
+                url: text,
             }))
         })
     }
@@ -742,7 +744,7 @@ impl Client {
             return Ok(String::new());
         }
         if !reply.is_success() {
-            return Err(Error::http(reply.status, "GET csrf", &reply.body));
+            return Err(self.status_error(&reply, "GET csrf"));
         }
         let value = self.json_body(&reply, &url)?;
         match value.get("csrfToken").and_then(Value::as_str) {
@@ -805,8 +807,10 @@ impl Client {
     }
 
     /// The URL a flow redirected to: `{"url": …}` in a JSON body, else a 3xx
-    /// `Location`. Relative URLs are resolved against the origin.
-    fn redirect_target(&self, reply: &Reply, url: &Url) -> Result<Url> {
+    /// `Location`. Relative URLs are resolved against the origin. Returns the parsed
+    /// URL and the text to hand to the caller: the server's own string when it was
+    /// absolute (so `http://host:3000` is not rewritten as `http://host:3000/`).
+    fn redirect_target(&self, reply: &Reply, url: &Url) -> Result<(Url, String)> {
         let from_json = serde_json::from_slice::<Value>(&reply.body)
             .ok()
             .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string));
@@ -816,21 +820,36 @@ impl Client {
                 .then(|| reply.header("location").map(str::to_string))
                 .flatten()
         });
-        if let Some(u) = raw.and_then(|r| self.inner.endpoint.resolve_returned(&r)) {
-            return Ok(u);
+        if let Some(raw) = raw
+            && let Some(u) = self.inner.endpoint.resolve_returned(&raw)
+        {
+            let text = if Url::parse(&raw).is_ok() { raw } else { u.to_string() };
+            return Ok((u, text));
         }
         if reply.status >= 400 {
-            return Err(Error::http(
-                reply.status,
-                &format!("POST {}", redact(url)),
-                &reply.body,
-            ));
+            return Err(self.status_error(reply, &redact(url)));
         }
         Err(self.not_json_error(
             reply,
             url,
             "a redirect URL (a JSON {url} or a Location header)",
         ))
+    }
+
+    /// An HTTP-status error; a 404 from the API usually means a wrong base path.
+    fn status_error(&self, reply: &Reply, what: &str) -> Error {
+        let e = Error::http(reply.status, what, &reply.body);
+        if reply.status == 404 {
+            let msg = format!(
+                "{} (is the base path right? this client uses {})",
+                e.message(),
+                self.inner.endpoint.base_url()
+            );
+            return Error::new(ErrorKind::Http, msg)
+                .with_status(404)
+                .with_body(&reply.body);
+        }
+        e
     }
 
     fn json_body(&self, reply: &Reply, url: &Url) -> Result<Value> {

@@ -240,12 +240,13 @@ impl SignInResponse {
     pub(crate) fn from_redirect(
         status: u16,
         url: &Url,
+        text: &str,
         success_statuses: std::ops::Range<u16>,
     ) -> Self {
         let outcome = RedirectOutcome::read(url);
         let ok = success_statuses.contains(&status) && outcome.error.is_none();
         SignInResponse {
-            url: outcome.error.is_none().then(|| url.to_string()),
+            url: outcome.error.is_none().then(|| text.to_string()),
             error: outcome.error,
             code: outcome.code,
             status,
@@ -361,14 +362,14 @@ mod tests {
     fn ok_needs_success_status_and_no_error() {
         let u = Url::parse("http://h/api/auth/signin?error=CredentialsSignin&code=credentials")
             .unwrap();
-        let r = SignInResponse::from_redirect(200, &u, 200..300);
+        let r = SignInResponse::from_redirect(200, &u, u.as_str(), 200..300);
         assert!(!r.ok, "v5 answers 200 for a failed sign-in");
         assert_eq!(r.url, None);
         let u = Url::parse("http://h/dashboard").unwrap();
-        let r = SignInResponse::from_redirect(200, &u, 200..300);
+        let r = SignInResponse::from_redirect(200, &u, u.as_str(), 200..300);
         assert!(r.ok);
         assert_eq!(r.url.as_deref(), Some("http://h/dashboard"));
-        assert!(!SignInResponse::from_redirect(401, &u, 200..300).ok);
+        assert!(!SignInResponse::from_redirect(401, &u, u.as_str(), 200..300).ok);
         assert_eq!(
             r.to_json(),
             json!({"error": null, "code": null, "status": 200, "ok": true, "url": "http://h/dashboard"})
