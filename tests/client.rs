@@ -40,7 +40,12 @@ fn csrf_token_is_hex_and_reused_from_the_cookie() {
         assert!(t1.bytes().all(|b| b.is_ascii_hexdigit()), "{}", s.name);
         let t2 = c.get_csrf_token().unwrap();
         assert_eq!(t1, t2, "{}", s.name);
-        assert_eq!(s.total_requests(&ua), 1, "{}: the second call must not hit the server", s.name);
+        assert_eq!(
+            s.total_requests(&ua),
+            1,
+            "{}: the second call must not hit the server",
+            s.name
+        );
         let names: Vec<String> = c.cookies().into_iter().map(|c| c.name).collect();
         let expected = match (s.v4, s.tls) {
             (true, _) => "next-auth.csrf-token",
@@ -70,37 +75,81 @@ fn credentials_sign_in_session_me_update_sign_out() {
         assert!(r.ok, "{}: {r:?}", s.name);
         assert_eq!(r.status, 200, "{}", s.name);
         assert_eq!(r.error, None, "{}", s.name);
-        assert_eq!(r.url.as_deref(), Some(s.url.as_str()), "{}: callbackUrl defaults to the origin", s.name);
+        assert_eq!(
+            r.url.as_deref(),
+            Some(s.url.as_str()),
+            "{}: callbackUrl defaults to the origin",
+            s.name
+        );
         assert!(c.has_session_cookie(), "{}", s.name);
 
         let session = c.get_session().unwrap().expect("a session");
-        assert_eq!(session.user.name.as_deref(), Some("Alice Liddell"), "{}", s.name);
-        assert_eq!(session.user.email.as_deref(), Some("alice@example.com"), "{}", s.name);
-        assert_eq!(session.user.image.as_deref(), Some("https://example.com/alice.png"), "{}", s.name);
+        assert_eq!(
+            session.user.name.as_deref(),
+            Some("Alice Liddell"),
+            "{}",
+            s.name
+        );
+        assert_eq!(
+            session.user.email.as_deref(),
+            Some("alice@example.com"),
+            "{}",
+            s.name
+        );
+        assert_eq!(
+            session.user.image.as_deref(),
+            Some("https://example.com/alice.png"),
+            "{}",
+            s.name
+        );
         assert_eq!(session.get("role"), Some(&json!("admin")), "{}", s.name);
         assert_eq!(session.extra["uid"], json!("1"), "{}", s.name);
         let expires = session.expires.clone().expect("expires");
-        assert!(expires.len() >= 20 && expires.ends_with('Z'), "{}: {expires}", s.name);
+        assert!(
+            expires.len() >= 20 && expires.ends_with('Z'),
+            "{}: {expires}",
+            s.name
+        );
 
         let me = c.request("GET", "/api/me", None, &[]).unwrap();
         assert_eq!(me.status, 200, "{}", s.name);
-        assert_eq!(me.json().unwrap()["user"]["email"], json!("alice@example.com"));
+        assert_eq!(
+            me.json().unwrap()["user"]["email"],
+            json!("alice@example.com")
+        );
 
         let updated = c
             .update_session(json!({"name": "Alice Updated"}))
             .unwrap()
             .expect("still signed in");
-        assert_eq!(updated.user.name.as_deref(), Some("Alice Updated"), "{}", s.name);
+        assert_eq!(
+            updated.user.name.as_deref(),
+            Some("Alice Updated"),
+            "{}",
+            s.name
+        );
         let again = c.get_session().unwrap().unwrap();
-        assert_eq!(again.user.name.as_deref(), Some("Alice Updated"), "{}: the update sticks", s.name);
+        assert_eq!(
+            again.user.name.as_deref(),
+            Some("Alice Updated"),
+            "{}: the update sticks",
+            s.name
+        );
 
         let out = c
-            .sign_out(SignOutOptions { callback_url: Some("/goodbye".into()) })
+            .sign_out(SignOutOptions {
+                callback_url: Some("/goodbye".into()),
+            })
             .unwrap();
         assert_eq!(out.url, format!("{}/goodbye", s.url), "{}", s.name);
         assert!(!c.has_session_cookie(), "{}", s.name);
         assert!(c.get_session().unwrap().is_none(), "{}", s.name);
-        assert_eq!(c.request("GET", "/api/me", None, &[]).unwrap().status, 401, "{}", s.name);
+        assert_eq!(
+            c.request("GET", "/api/me", None, &[]).unwrap().status,
+            401,
+            "{}",
+            s.name
+        );
     }
 }
 
@@ -109,10 +158,18 @@ fn session_read_reissues_the_cookie() {
     for s in servers() {
         let c = s.client();
         sign_in_alice(&c);
-        let before: Vec<_> = c.cookies().into_iter().filter(|k| k.name.contains("session-token")).collect();
+        let before: Vec<_> = c
+            .cookies()
+            .into_iter()
+            .filter(|k| k.name.contains("session-token"))
+            .collect();
         std::thread::sleep(std::time::Duration::from_millis(1100)); // expiry has 1 s resolution
         c.get_session().unwrap().unwrap();
-        let after: Vec<_> = c.cookies().into_iter().filter(|k| k.name.contains("session-token")).collect();
+        let after: Vec<_> = c
+            .cookies()
+            .into_iter()
+            .filter(|k| k.name.contains("session-token"))
+            .collect();
         assert_eq!(before.len(), after.len());
         assert!(
             after[0].expires_unix > before[0].expires_unix,
@@ -152,7 +209,11 @@ fn authorize_that_throws() {
             .unwrap();
         assert!(!r.ok, "{}", s.name);
         // v4 passes the thrown message through; v5 hides it behind Configuration.
-        let expected = if s.v4 { "AuthorizeCrashed" } else { "Configuration" };
+        let expected = if s.v4 {
+            "AuthorizeCrashed"
+        } else {
+            "Configuration"
+        };
         assert_eq!(r.error.as_deref(), Some(expected), "{}", s.name);
     }
 }
@@ -165,7 +226,12 @@ fn unknown_provider_is_a_typed_error_naming_the_known_ids() {
             .sign_in(Some("nope"), SignInOptions::new())
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::UnknownProvider, "{}", s.name);
-        assert_eq!(e.known_ids(), ["credentials", "email", "github"], "{}", s.name);
+        assert_eq!(
+            e.known_ids(),
+            ["credentials", "email", "github"],
+            "{}",
+            s.name
+        );
         assert!(e.message().contains("github"), "{}", s.name);
     }
 }
@@ -179,11 +245,17 @@ fn invalid_provider_ids_and_reserved_fields_are_refused_without_a_request() {
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{bad:?}");
     }
     let e = c
-        .sign_in(Some("credentials"), SignInOptions::new().field("csrfToken", "x"))
+        .sign_in(
+            Some("credentials"),
+            SignInOptions::new().field("csrfToken", "x"),
+        )
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     let e = c
-        .sign_in(Some("credentials"), SignInOptions::new().callback_url("javascript:alert(1)"))
+        .sign_in(
+            Some("credentials"),
+            SignInOptions::new().callback_url("javascript:alert(1)"),
+        )
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     assert_eq!(s.total_requests(&ua), 0);
@@ -221,7 +293,11 @@ fn oauth_sign_in_returns_the_authorize_url_and_keeps_check_cookies() {
         assert_eq!(url.path(), "/login/oauth/authorize", "{}", s.name);
         let q: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
         assert_eq!(q["client_id"], "fake-client-id", "{}", s.name);
-        assert_eq!(q["prompt"], "login", "{}: authorization params reach the provider", s.name);
+        assert_eq!(
+            q["prompt"], "login",
+            "{}: authorization params reach the provider",
+            s.name
+        );
         assert_eq!(
             q["redirect_uri"],
             format!("{}/api/auth/callback/github", s.url),
@@ -230,7 +306,9 @@ fn oauth_sign_in_returns_the_authorize_url_and_keeps_check_cookies() {
         );
         let names: Vec<String> = c.cookies().into_iter().map(|k| k.name).collect();
         assert!(
-            names.iter().any(|n| n.ends_with(".state") || n.ends_with("pkce.code_verifier")),
+            names
+                .iter()
+                .any(|n| n.ends_with(".state") || n.ends_with("pkce.code_verifier")),
             "{}: check cookies stay in the jar: {names:?}",
             s.name
         );
@@ -248,7 +326,10 @@ fn oauth_callback_without_the_provider_is_an_error_redirect() {
         let c = s.client();
         c.sign_in(Some("github"), SignInOptions::new()).unwrap();
         let r = c
-            .complete_sign_in(&format!("{}/api/auth/callback/github?error=access_denied", s.url))
+            .complete_sign_in(&format!(
+                "{}/api/auth/callback/github?error=access_denied",
+                s.url
+            ))
             .unwrap();
         assert!(!r.ok, "{}: {r:?}", s.name);
         assert!(r.error.is_some(), "{}", s.name);
@@ -262,10 +343,22 @@ fn email_magic_link_round_trip() {
         let c = s.client();
         let email = unique_email("magic");
         let r = c
-            .sign_in(Some("email"), SignInOptions::new().field("email", email.clone()).callback_url("/welcome"))
+            .sign_in(
+                Some("email"),
+                SignInOptions::new()
+                    .field("email", email.clone())
+                    .callback_url("/welcome"),
+            )
             .unwrap();
         assert!(r.ok, "{}: {r:?}", s.name);
-        assert!(r.url.as_deref().unwrap().contains("/api/auth/verify-request"), "{}: {r:?}", s.name);
+        assert!(
+            r.url
+                .as_deref()
+                .unwrap()
+                .contains("/api/auth/verify-request"),
+            "{}: {r:?}",
+            s.name
+        );
         assert!(!c.has_session_cookie());
 
         // The link may be redeemed by any client: use a fresh one, as a phone would.
@@ -273,9 +366,19 @@ fn email_magic_link_round_trip() {
         let link = s.magic_link(&email);
         let done = other.complete_sign_in(&link).unwrap();
         assert!(done.ok, "{}: {done:?}", s.name);
-        assert_eq!(done.url.as_deref(), Some(format!("{}/welcome", s.url).as_str()), "{}", s.name);
+        assert_eq!(
+            done.url.as_deref(),
+            Some(format!("{}/welcome", s.url).as_str()),
+            "{}",
+            s.name
+        );
         let session = other.get_session().unwrap().expect("signed in by the link");
-        assert_eq!(session.user.email.as_deref(), Some(email.as_str()), "{}", s.name);
+        assert_eq!(
+            session.user.email.as_deref(),
+            Some(email.as_str()),
+            "{}",
+            s.name
+        );
 
         // A link works once.
         let again = s.client().complete_sign_in(&link).unwrap();
@@ -289,7 +392,10 @@ fn invalid_email_is_refused() {
     for s in servers() {
         let r = s
             .client()
-            .sign_in(Some("email"), SignInOptions::new().field("email", "not-an-address"))
+            .sign_in(
+                Some("email"),
+                SignInOptions::new().field("email", "not-an-address"),
+            )
             .unwrap();
         assert!(!r.ok, "{}: {r:?}", s.name);
         let expected = if s.v4 { "EmailSignin" } else { "Configuration" };
@@ -301,7 +407,9 @@ fn invalid_email_is_refused() {
 fn chunked_session_cookie_works_and_shrinks() {
     for s in all_servers() {
         let c = s.client();
-        let r = c.sign_in(Some("credentials"), creds("carol", "carol-password")).unwrap();
+        let r = c
+            .sign_in(Some("credentials"), creds("carol", "carol-password"))
+            .unwrap();
         assert!(r.ok, "{}: {r:?}", s.name);
         let chunks = |c: &Client| -> Vec<String> {
             let mut v: Vec<String> = c
@@ -314,17 +422,39 @@ fn chunked_session_cookie_works_and_shrinks() {
             v
         };
         let names = chunks(&c);
-        assert!(names.len() >= 2 && names.iter().all(|n| n.ends_with(".0") || n.ends_with(".1") || n.ends_with(".2")), "{}: {names:?}", s.name);
-        let session = c.get_session().unwrap().expect("chunks are reassembled by the server");
+        assert!(
+            names.len() >= 2
+                && names
+                    .iter()
+                    .all(|n| n.ends_with(".0") || n.ends_with(".1") || n.ends_with(".2")),
+            "{}: {names:?}",
+            s.name
+        );
+        let session = c
+            .get_session()
+            .unwrap()
+            .expect("chunks are reassembled by the server");
         assert_eq!(session.user.name.as_deref(), Some("Carol"));
         assert!(session.extra["paddingLength"].as_u64().unwrap() >= 6000);
 
-        let small = c.update_session(json!({"padding": false})).unwrap().unwrap();
+        let small = c
+            .update_session(json!({"padding": false}))
+            .unwrap()
+            .unwrap();
         assert_eq!(small.extra["paddingLength"], json!(0), "{}", s.name);
         let names = chunks(&c);
-        assert_eq!(names.len(), 1, "{}: stale chunks were deleted: {names:?}", s.name);
+        assert_eq!(
+            names.len(),
+            1,
+            "{}: stale chunks were deleted: {names:?}",
+            s.name
+        );
         assert!(!names[0].ends_with(".0"), "{}: {names:?}", s.name);
-        assert!(c.get_session().unwrap().is_some(), "{}: no leftover chunk corrupts the token", s.name);
+        assert!(
+            c.get_session().unwrap().is_some(),
+            "{}: no leftover chunk corrupts the token",
+            s.name
+        );
 
         c.update_session(json!({"padding": 9000})).unwrap().unwrap();
         assert!(chunks(&c).len() >= 2, "{}", s.name);
@@ -341,13 +471,19 @@ fn stale_csrf_cookie_is_replaced_and_the_post_retried_once() {
         // A CSRF cookie signed with another secret: the server rejects its token.
         let c = Client::builder(&s.url)
             .user_agent(ua.clone())
-            .cookie_header(format!("{prefix}.csrf-token={}%7C{}", "ab".repeat(32), "cd".repeat(32)))
+            .cookie_header(format!(
+                "{prefix}.csrf-token={}%7C{}",
+                "ab".repeat(32),
+                "cd".repeat(32)
+            ))
             .build()
             .unwrap();
         // Warm the providers cache so only the CSRF exchange is counted.
         c.get_providers().unwrap();
         let before = s.total_requests(&ua);
-        let r = c.sign_in(Some("credentials"), creds("bob", "bob-password")).unwrap();
+        let r = c
+            .sign_in(Some("credentials"), creds("bob", "bob-password"))
+            .unwrap();
         assert!(r.ok, "{}: {r:?}", s.name);
         assert_eq!(
             s.total_requests(&ua) - before,
@@ -355,7 +491,10 @@ fn stale_csrf_cookie_is_replaced_and_the_post_retried_once() {
             "{}: rejected POST, GET csrf, POST again",
             s.name
         );
-        assert_eq!(c.get_session().unwrap().unwrap().user.name.as_deref(), Some("Bob"));
+        assert_eq!(
+            c.get_session().unwrap().unwrap().user.name.as_deref(),
+            Some("Bob")
+        );
     }
 }
 
@@ -375,15 +514,27 @@ fn request_counts_are_minimal() {
         assert!(delta("cold sign-in") <= 3, "{}", s.name);
         c.get_session().unwrap().unwrap();
         assert_eq!(delta("get_session"), 1, "{}", s.name);
-        c.update_session(json!({"name": "Counted"})).unwrap().unwrap();
+        c.update_session(json!({"name": "Counted"}))
+            .unwrap()
+            .unwrap();
         assert_eq!(delta("update"), 1, "{}", s.name);
         c.sign_out(SignOutOptions::default()).unwrap();
         assert_eq!(delta("sign-out"), 1, "{}", s.name);
         sign_in_alice(&c);
         assert_eq!(delta("warm sign-in"), 1, "{}", s.name);
         let by_route = &s.requests(&ua)["byRoute"];
-        assert_eq!(by_route["GET providers"], json!(1), "{}: providers cached: {by_route}", s.name);
-        assert_eq!(by_route["GET csrf"], json!(1), "{}: token reused: {by_route}", s.name);
+        assert_eq!(
+            by_route["GET providers"],
+            json!(1),
+            "{}: providers cached: {by_route}",
+            s.name
+        );
+        assert_eq!(
+            by_route["GET csrf"],
+            json!(1),
+            "{}: token reused: {by_route}",
+            s.name
+        );
     }
 }
 
@@ -401,7 +552,10 @@ fn cookie_file_persists_the_session_across_clients() {
             assert_eq!(mode, 0o600, "{}", s.name);
         }
         let second = s.builder().cookie_file(&path).build().unwrap();
-        let session = second.get_session().unwrap().expect("signed in from the file");
+        let session = second
+            .get_session()
+            .unwrap()
+            .expect("signed in from the file");
         assert_eq!(session.user.email.as_deref(), Some("alice@example.com"));
         // A sign-out through the second client is seen by a third.
         second.sign_out(SignOutOptions::default()).unwrap();
@@ -433,7 +587,9 @@ fn save_and_load_cookies_and_origin_binding() {
     let e = fresh.load_cookies(&path).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     assert!(fresh.has_session_cookie());
-    let e = fresh.load_cookies(dir.path().join("missing.json")).unwrap_err();
+    let e = fresh
+        .load_cookies(dir.path().join("missing.json"))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Io);
 }
 
@@ -444,13 +600,28 @@ fn forwarded_cookie_header_is_used_like_get_csrf_token_req() {
         sign_in_alice(&browser);
         let header = browser.cookie_header();
         // A server-side program forwards the browser's Cookie header.
-        let forwarded = Client::builder(&s.url).cookie_header(header).build().unwrap();
-        assert_eq!(forwarded.get_csrf_token().unwrap(), browser.get_csrf_token().unwrap());
+        let forwarded = Client::builder(&s.url)
+            .cookie_header(header)
+            .build()
+            .unwrap();
         assert_eq!(
-            forwarded.get_session().unwrap().unwrap().user.name.as_deref(),
+            forwarded.get_csrf_token().unwrap(),
+            browser.get_csrf_token().unwrap()
+        );
+        assert_eq!(
+            forwarded
+                .get_session()
+                .unwrap()
+                .unwrap()
+                .user
+                .name
+                .as_deref(),
             Some("Alice Liddell")
         );
-        let e = Client::builder(&s.url).cookie_header("garbage").build().unwrap_err();
+        let e = Client::builder(&s.url)
+            .cookie_header("garbage")
+            .build()
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     }
 }
@@ -461,8 +632,14 @@ fn https_uses_secure_prefixed_cookies_and_rejects_untrusted_certificates() {
     let c = s.client();
     sign_in_alice(&c);
     let names: Vec<String> = c.cookies().into_iter().map(|k| k.name).collect();
-    assert!(names.contains(&"__Secure-authjs.session-token".to_string()), "{names:?}");
-    assert!(names.contains(&"__Host-authjs.csrf-token".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"__Secure-authjs.session-token".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"__Host-authjs.csrf-token".to_string()),
+        "{names:?}"
+    );
     assert!(c.get_session().unwrap().is_some());
     c.sign_out(SignOutOptions::default()).unwrap();
     assert!(!c.has_session_cookie());
@@ -475,11 +652,17 @@ fn https_uses_secure_prefixed_cookies_and_rejects_untrusted_certificates() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad.pem");
     std::fs::write(&bad, "not a certificate").unwrap();
-    let e = Client::builder(&s.url).add_root_certificate_file(&bad).build().unwrap_err();
+    let e = Client::builder(&s.url)
+        .add_root_certificate_file(&bad)
+        .build()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Tls);
     // The CA as PEM bytes works too.
     let pem = std::fs::read(ca_file()).unwrap();
-    let c = Client::builder(&s.url).add_root_certificate_pem(pem).build().unwrap();
+    let c = Client::builder(&s.url)
+        .add_root_certificate_pem(pem)
+        .build()
+        .unwrap();
     assert!(c.get_providers().is_ok());
 }
 
@@ -489,16 +672,30 @@ fn transport_errors_have_kinds() {
     let c = Client::new(&format!("http://127.0.0.1:{port}")).unwrap();
     let e = c.get_session().unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network, "{e:?}");
-    assert!(e.message().contains(&format!("127.0.0.1:{port}/api/auth/session")));
-    let e = c.sign_in(Some("credentials"), creds("alice", "alice-password")).unwrap_err();
+    assert!(
+        e.message()
+            .contains(&format!("127.0.0.1:{port}/api/auth/session"))
+    );
+    let e = c
+        .sign_in(Some("credentials"), creds("alice", "alice-password"))
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network);
 
     let s = v4();
-    let slow = s.builder().timeout(std::time::Duration::from_millis(300)).build().unwrap();
+    let slow = s
+        .builder()
+        .timeout(std::time::Duration::from_millis(300))
+        .build()
+        .unwrap();
     let t0 = std::time::Instant::now();
-    let e = slow.request("GET", "/api/slow?ms=3000", None, &[]).unwrap_err();
+    let e = slow
+        .request("GET", "/api/slow?ms=3000", None, &[])
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{e:?}");
-    assert!(t0.elapsed() < std::time::Duration::from_millis(2500), "gave up at the timeout");
+    assert!(
+        t0.elapsed() < std::time::Duration::from_millis(2500),
+        "gave up at the timeout"
+    );
 }
 
 #[test]
@@ -506,9 +703,18 @@ fn wrong_base_path_is_reported_with_a_hint() {
     for s in servers() {
         let c = Client::builder(&s.url).base_path("/wrong").build().unwrap();
         let e = c.get_session().unwrap_err();
-        assert!(matches!(e.kind(), ErrorKind::Http | ErrorKind::Protocol), "{}: {e:?}", s.name);
+        assert!(
+            matches!(e.kind(), ErrorKind::Http | ErrorKind::Protocol),
+            "{}: {e:?}",
+            s.name
+        );
         assert_eq!(e.status(), Some(404), "{}", s.name);
-        assert!(e.message().contains("base path"), "{}: {}", s.name, e.message());
+        assert!(
+            e.message().contains("base path"),
+            "{}: {}",
+            s.name,
+            e.message()
+        );
     }
 }
 
@@ -524,11 +730,25 @@ fn request_to_the_app_is_authenticated_and_origin_bound() {
         assert_eq!(r.status, 200, "{}: {}", s.name, r.text());
         let echo = r.json().unwrap();
         assert_eq!(echo["method"], json!("POST"));
-        assert!(echo["contentType"].as_str().unwrap().starts_with("application/json"));
-        assert_eq!(serde_json::from_str::<serde_json::Value>(echo["body"].as_str().unwrap()).unwrap(), json!({"a": 1}));
-        let abs = c.request("GET", &format!("{}/api/me", s.url), None, &[]).unwrap();
+        assert!(
+            echo["contentType"]
+                .as_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(echo["body"].as_str().unwrap()).unwrap(),
+            json!({"a": 1})
+        );
+        let abs = c
+            .request("GET", &format!("{}/api/me", s.url), None, &[])
+            .unwrap();
         assert_eq!(abs.status, 200);
-        for other in ["http://127.0.0.1:1/api/me", "https://evil.test/x", "//evil.test/x"] {
+        for other in [
+            "http://127.0.0.1:1/api/me",
+            "https://evil.test/x",
+            "//evil.test/x",
+        ] {
             let e = c.request("GET", other, None, &[]).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{other}");
         }
@@ -561,7 +781,9 @@ fn secrets_never_appear_in_debug_or_errors() {
     assert!(!format!("{b:?}").contains(&header));
     // An error on a request carrying the password does not echo it.
     let down = Client::new(&format!("http://127.0.0.1:{}", closed_port())).unwrap();
-    let e = down.sign_in(Some("credentials"), creds("alice", "s3cret-pw")).unwrap_err();
+    let e = down
+        .sign_in(Some("credentials"), creds("alice", "s3cret-pw"))
+        .unwrap_err();
     assert!(!format!("{e} {e:?}").contains("s3cret-pw"));
     // A magic-link token in a URL is not echoed either.
     let e = Client::new(&format!("http://127.0.0.1:{}", closed_port()))
@@ -585,7 +807,10 @@ fn sign_out_clears_local_session_even_when_the_server_is_gone() {
     assert!(dead.has_session_cookie());
     let e = dead.sign_out(SignOutOptions::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Network);
-    assert!(!dead.has_session_cookie(), "the local session is gone anyway");
+    assert!(
+        !dead.has_session_cookie(),
+        "the local session is gone anyway"
+    );
 }
 
 #[test]
