@@ -806,3 +806,96 @@ fn forwarded_headers_reach_the_server_and_json_flags_are_sent() {
     assert!(pairs.contains(&("callbackUrl".into(), "/next".into())));
     assert!(pairs.contains(&("username".into(), "a b&c".into())));
 }
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused_unless_allowed() {
+    for url in [
+        "http://example.com",
+        "http://10.1.2.3:3000/api/auth",
+        "http://auth.internal",
+    ] {
+        let e = Client::new(url).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{url}");
+        assert!(e.message().contains("unencrypted"), "{e}");
+        assert!(
+            Client::builder(url)
+                .allow_insecure_http(true)
+                .build()
+                .is_ok(),
+            "{url}"
+        );
+    }
+    for url in [
+        "http://127.0.0.1:1",
+        "http://localhost:1",
+        "http://[::1]:1",
+        "https://example.com",
+    ] {
+        assert!(Client::new(url).is_ok(), "{url}");
+    }
+}
+
+/// Child half of `cookie_file_survives_a_crash_mid_write`: rewrites the cookie file
+/// forever with alternating contents until it is killed.
+#[test]
+fn child_cookie_writer() {
+    let Ok(path) = std::env::var("AUTHJS_CHILD_COOKIE_FILE") else {
+        return; // only meaningful when spawned by the test below
+    };
+    let server = FaultServer::start(|_| {
+        let headers: Vec<String> = (0..40)
+            .map(|i| {
+                format!(
+                    "set-cookie: c{i}={}; Path=/; Max-Age=3600",
+                    "v".repeat(1200)
+                )
+            })
+            .collect();
+        let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+        Action::Respond(response(200, "application/json", &refs, b"null"))
+    });
+    let c = server.client();
+    c.get_session().unwrap();
+    println!("READY");
+    let other = Client::new(&server.url()).unwrap();
+    loop {
+        c.save_cookies(&path).unwrap();
+        other.save_cookies(&path).unwrap();
+    }
+}
+
+#[test]
+fn cookie_file_survives_a_crash_mid_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jar.json");
+    for round in 0..8 {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "child_cookie_writer",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("AUTHJS_CHILD_COOKIE_FILE", &path)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the child to start writing, then kill it at an arbitrary point.
+        let mut out = child.stdout.take().unwrap();
+        let mut buf = [0u8; 256];
+        let mut seen = String::new();
+        while !seen.contains("READY") {
+            let n = out.read(&mut buf).unwrap();
+            assert!(n > 0, "child exited early");
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+        std::thread::sleep(Duration::from_millis(5 + round * 7));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Whatever moment it died, the file is one complete jar or the other.
+        let text = std::fs::read_to_string(&path).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).expect("a complete JSON file");
+        let n = v["cookies"].as_array().unwrap().len();
+        assert!(n == 0 || n == 40, "round {round}: {n} cookies");
+    }
+}
