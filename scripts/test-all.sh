@@ -13,3 +13,5 @@ t cargo clippy --workspace --all-targets -- -D warnings
 # Rust: unit tests, the client against the real servers, the CLI, the header check.
 t cargo test --all-targets
 t cargo test --doc
+# Python: builds the package into a venv, pytest against the real servers, mypy.
+t bash scripts/test-python.sh

@@ -568,9 +568,7 @@ impl Client {
             if RedirectOutcome::read(&target).csrf_rejected {
                 return Ok(Attempt::CsrfRejected);
             }
-            Ok(Attempt::Done(SignOutResponse {
-                url: text,
-            }))
+            Ok(Attempt::Done(SignOutResponse { url: text }))
         })
     }
 
@@ -587,6 +585,12 @@ impl Client {
     ) -> Result<Response> {
         let url = self.inner.endpoint.resolve_same_origin(path_or_url)?;
         for (k, v) in headers {
+            if body.is_some() && k.eq_ignore_ascii_case("content-type") {
+                return Err(Error::invalid(
+                    "the Content-Type comes from the body (Body::Json, Body::Form or \
+                     Body::Raw { content_type, .. }); do not set it as a header too",
+                ));
+            }
             if k.eq_ignore_ascii_case("cookie") || k.eq_ignore_ascii_case("host") {
                 return Err(Error::invalid(format!(
                     "the {k} header is managed by the client"
@@ -823,7 +827,11 @@ impl Client {
         if let Some(raw) = raw
             && let Some(u) = self.inner.endpoint.resolve_returned(&raw)
         {
-            let text = if Url::parse(&raw).is_ok() { raw } else { u.to_string() };
+            let text = if Url::parse(&raw).is_ok() {
+                raw
+            } else {
+                u.to_string()
+            };
             return Ok((u, text));
         }
         if reply.status >= 400 {

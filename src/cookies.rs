@@ -372,7 +372,11 @@ pub(crate) fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .ok_or_else(|| Error::invalid("the cookie file path has no file name"))?;
     let mut tmp_name = std::ffi::OsString::from(".");
     tmp_name.push(file_name);
-    tmp_name.push(format!(".{}.tmp", std::process::id()));
+    // Unique per process, thread and call: two writers of one file never share a
+    // temporary file, and the last rename wins whole.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    tmp_name.push(format!(".{}.{seq}.tmp", std::process::id()));
     let tmp = dir.join(tmp_name);
     let result = (|| -> std::io::Result<()> {
         let mut opts = std::fs::OpenOptions::new();

@@ -170,6 +170,14 @@ impl Error {
         self.body_excerpt.as_deref()
     }
 
+    /// For [`ErrorKind::Io`]: the operating system's error number, when there is one.
+    pub fn os_error(&self) -> Option<i32> {
+        self.source
+            .as_deref()
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .and_then(std::io::Error::raw_os_error)
+    }
+
     /// For [`ErrorKind::UnknownProvider`]: the provider ids the server does offer.
     pub fn known_ids(&self) -> &[String] {
         &self.known_ids

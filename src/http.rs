@@ -44,6 +44,22 @@ impl std::fmt::Debug for Body {
 }
 
 impl Body {
+    /// A form body from a JSON object, with the same value rules as sign-in fields:
+    /// strings as they are, numbers and booleans as their text, `null` as empty;
+    /// nested objects and arrays are refused.
+    pub fn form_from_json(value: &serde_json::Value) -> Result<Body> {
+        let obj = value.as_object().ok_or_else(|| {
+            Error::invalid(format!(
+                "a form body must be a JSON object, not {}",
+                crate::signin::json_type_name(value)
+            ))
+        })?;
+        obj.iter()
+            .map(|(k, v)| Ok((k.clone(), crate::signin::form_value(k, v)?)))
+            .collect::<Result<Vec<_>>>()
+            .map(Body::Form)
+    }
+
     fn encode(&self) -> Result<(String, Vec<u8>)> {
         Ok(match self {
             Body::Json(v) => (

@@ -141,7 +141,7 @@ impl SignInOptions {
     }
 }
 
-fn form_value(key: &str, v: &Value) -> Result<String> {
+pub(crate) fn form_value(key: &str, v: &Value) -> Result<String> {
     match v {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => Ok(n.to_string()),

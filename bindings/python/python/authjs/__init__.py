@@ -1,0 +1,470 @@
+"""A native client for Auth.js / NextAuth.js servers.
+
+What ``next-auth/react`` does in a browser (read the session, get the CSRF token, list
+providers, sign in, update the session, sign out), for Python programs. It talks to
+unmodified servers, ``next-auth`` v4 and ``@auth/core`` v5 alike.
+
+>>> import authjs
+>>> with authjs.Client("http://127.0.0.1:3000") as client:  # doctest: +SKIP
+...     res = client.sign_in("credentials", username="alice", password="secret")
+...     if res.ok:
+...         print(client.get_session().user.name)
+
+The protocol is implemented once, in Rust (the ``authjs`` crate); this package converts
+its results into Python objects. Network calls release the GIL, so one client can be
+shared by several threads.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from urllib.parse import urlsplit, urlunsplit
+
+from . import _authjs
+from .exceptions import (
+    AuthjsError,
+    CookieFileError,
+    CSRFError,
+    HTTPError,
+    InvalidArgumentError,
+    NetworkError,
+    ProtocolError,
+    TimeoutError,
+    TLSError,
+    UnknownProviderError,
+    UnsupportedProviderError,
+)
+
+__version__: str = _authjs.__version__
+
+__all__ = [
+    "Client",
+    "Session",
+    "User",
+    "Provider",
+    "SignInResponse",
+    "SignOutResponse",
+    "Response",
+    "AuthjsError",
+    "InvalidArgumentError",
+    "NetworkError",
+    "TimeoutError",
+    "TLSError",
+    "HTTPError",
+    "ProtocolError",
+    "CSRFError",
+    "UnknownProviderError",
+    "UnsupportedProviderError",
+    "CookieFileError",
+    "__version__",
+]
+
+StrPath = Union[str, "os.PathLike[str]"]
+
+
+def _redact_url(url: Optional[str]) -> Optional[str]:
+    """A URL for a ``repr``: without its query and fragment, which may hold a magic-link
+    token, an OAuth ``state`` or ``code``."""
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<url>"
+    hidden = "?…" if parts.query or parts.fragment else ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")) + hidden
+
+
+def _parse_expires(value: Optional[str]) -> Optional[_dt.datetime]:
+    """An ISO 8601 timestamp (``2026-12-27T10:00:00.000Z``) as an aware datetime, or
+    ``None`` when absent or unreadable. Works on Python 3.9, whose ``fromisoformat``
+    knows neither ``Z`` nor every fraction width."""
+    if not value:
+        return None
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    # Normalise the fraction to 6 digits ("…00.5+00:00" -> "…00.500000+00:00").
+    date, sep, rest = text.partition("T")
+    if sep and "." in rest:
+        clock, _, tail = rest.partition(".")
+        digits = ""
+        while tail and tail[0].isdigit():
+            digits, tail = digits + tail[0], tail[1:]
+        rest = f"{clock}.{(digits + '000000')[:6]}{tail}"
+        text = f"{date}T{rest}"
+    try:
+        parsed = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        # Auth.js sends `Date.toISOString()`, which is UTC.
+        parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+    return parsed
+
+
+@dataclass(frozen=True)
+class User:
+    """The signed-in user as the server describes it. Fields are ``None`` when absent;
+    ``extra`` holds any other field of ``user`` (e.g. an ``id`` added by the app)."""
+
+    name: Optional[str] = None
+    email: Optional[str] = None
+    image: Optional[str] = None
+    extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+
+class Session(Mapping[str, Any]):
+    """A session, as ``getSession()`` returns it.
+
+    ``user`` and ``expires`` are typed views; every top-level field, including those the
+    server's ``session`` callback added, is reachable as a mapping (``session["role"]``,
+    ``session.get("role")``, ``"role" in session``) and through :meth:`to_dict`. The
+    session body holds no credentials (Auth.js keeps tokens in the cookie).
+    """
+
+    __slots__ = ("_raw", "_user", "_expires", "_expires_text")
+
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        user: User,
+        expires: Optional[str] = None,
+    ) -> None:
+        self._raw: Dict[str, Any] = dict(raw)
+        self._user = user
+        self._expires_text = expires
+        self._expires = _parse_expires(expires)
+
+    @classmethod
+    def _from_native(cls, d: Mapping[str, Any]) -> Session:
+        u = d["user"]
+        user = User(name=u["name"], email=u["email"], image=u["image"], extra=u["extra"])
+        return cls(d["raw"], user, d["expires"])
+
+    @property
+    def user(self) -> User:
+        return self._user
+
+    @property
+    def expires(self) -> Optional[_dt.datetime]:
+        """When the session expires (timezone-aware), ``None`` if the server sent none."""
+        return self._expires
+
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Top-level fields other than ``user`` and ``expires``."""
+        return {k: copy.deepcopy(v) for k, v in self._raw.items() if k not in ("user", "expires")}
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The session exactly as the server sent it (a deep copy)."""
+        return copy.deepcopy(self._raw)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._raw[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Session):
+            return NotImplemented
+        return self._raw == other._raw
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        extra = self.extra
+        tail = f", extra={extra!r}" if extra else ""
+        return f"Session(user={self._user!r}, expires={self._expires_text!r}{tail})"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One sign-in provider, as the server lists it."""
+
+    id: str
+    name: str
+    #: ``oauth``, ``oidc``, ``email``, ``credentials`` or ``webauthn``.
+    type: str
+    signin_url: str
+    callback_url: str
+
+
+@dataclass(frozen=True)
+class SignInResponse:
+    """The result of a sign-in, shaped like the JS ``SignInResponse``.
+
+    ``ok`` is true only for a successful HTTP status *and* no ``error`` (unlike the JS
+    client, a refused v5 credentials sign-in is not ``ok``). ``url`` is where a browser
+    would go next: the callback URL, an OAuth authorize URL, the verify-request page;
+    ``None`` when there is an error.
+    """
+
+    ok: bool
+    status: int
+    error: Optional[str] = None
+    code: Optional[str] = None
+    url: Optional[str] = field(default=None)
+
+    def __repr__(self) -> str:
+        return (
+            f"SignInResponse(ok={self.ok!r}, status={self.status!r}, error={self.error!r}, "
+            f"code={self.code!r}, url={_redact_url(self.url)!r})"
+        )
+
+
+@dataclass(frozen=True)
+class SignOutResponse:
+    """The result of a sign-out: where a browser would go next."""
+
+    url: str
+
+    def __repr__(self) -> str:
+        return f"SignOutResponse(url={_redact_url(self.url)!r})"
+
+
+class Response:
+    """A reply from :meth:`Client.request`. Redirects are returned, not followed."""
+
+    __slots__ = ("status", "headers", "content")
+
+    status: int
+    #: Reply headers by lower-case name, repeated headers joined with ``", "``;
+    #: ``Set-Cookie`` is not included (cookies go to the client's jar).
+    headers: Dict[str, str]
+    content: bytes
+
+    def __init__(self, status: int, headers: Mapping[str, str], content: bytes) -> None:
+        self.status = status
+        self.headers = dict(headers)
+        self.content = content
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx status."""
+        return 200 <= self.status < 300
+
+    @property
+    def text(self) -> str:
+        """The body as text (invalid UTF-8 replaced)."""
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON; :class:`ProtocolError` when it is not JSON."""
+        return _authjs.parse_json(self.status, self.content)
+
+    def header(self, name: str) -> Optional[str]:
+        """A header by name, case-insensitively."""
+        lower = name.lower()
+        for k, v in self.headers.items():
+            if k.lower() == lower:
+                return v
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Response):
+            return NotImplemented
+        return (self.status, self.headers, self.content) == (
+            other.status,
+            other.headers,
+            other.content,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        ctype = self.header("content-type")
+        kind = f", content_type={ctype!r}" if ctype else ""
+        return f"Response(status={self.status}{kind}, bytes={len(self.content)})"
+
+
+Headers = Union[Mapping[str, str], Sequence[Tuple[str, str]]]
+FormValue = Union[str, int, float, bool]
+FormData = Union[Mapping[str, FormValue], Sequence[Tuple[str, FormValue]], str, bytes]
+
+
+class Client:
+    """A client for one Auth.js server.
+
+    ``url`` is a ``NEXTAUTH_URL``-style URL: ``http://127.0.0.1:3000`` means the API at
+    ``http://127.0.0.1:3000/api/auth``; a URL with a path is the API itself, or pass
+    ``base_path``. Plain ``http`` is refused for hosts that are not loopback unless
+    ``allow_insecure_http`` is true.
+
+    - ``timeout``: overall timeout of each request, in seconds; ``connect_timeout``:
+      the connect timeout (default 10 s).
+    - ``ca_cert``: an extra trusted root CA, as a path or PEM ``bytes``/``str``.
+    - ``cookie_file``: the cookie jar's file: loaded now if it exists and rewritten
+      (mode 0600) whenever cookies change, so another process stays signed in.
+    - ``cookie_header``: seeds the jar from a ``Cookie:`` header (``name=value; ...``).
+    - ``proxy``: a proxy URL, or ``"env"`` for ``HTTPS_PROXY``/``NO_PROXY``.
+
+    Thread-safe: every network call releases the GIL, and threads may share a client.
+    Closing (``close()`` or leaving a ``with`` block) makes later calls raise
+    :class:`InvalidArgumentError`; the cookie file needs no flushing.
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: Optional[float] = None,
+        ca_cert: Union[StrPath, bytes, None] = None,
+        user_agent: Optional[str] = None,
+        cookie_file: Optional[StrPath] = None,
+        cookie_header: Optional[str] = None,
+        base_path: Optional[str] = None,
+        proxy: Optional[str] = None,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self._native = _authjs.Client(
+            url,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            ca_cert=ca_cert,
+            user_agent=user_agent,
+            cookie_file=cookie_file,
+            cookie_header=cookie_header,
+            base_path=base_path,
+            proxy=proxy,
+            allow_insecure_http=allow_insecure_http,
+        )
+
+    # ----- reads ----------------------------------------------------------------------
+
+    def get_session(self) -> Optional[Session]:
+        """``getSession()``: the current session, or ``None`` when signed out."""
+        d = self._native.get_session()
+        return None if d is None else Session._from_native(d)
+
+    def get_csrf_token(self) -> str:
+        """``getCsrfToken()``: the CSRF token. A credential: do not log it."""
+        return self._native.get_csrf_token()
+
+    def get_providers(self) -> Dict[str, Provider]:
+        """``getProviders()``: the server's providers, by id."""
+        return {k: Provider(**v) for k, v in self._native.get_providers().items()}
+
+    # ----- flows ----------------------------------------------------------------------
+
+    def sign_in(
+        self,
+        provider: Optional[str] = None,
+        /,
+        *,
+        callback_url: Optional[str] = None,
+        authorization_params: Optional[Mapping[str, FormValue]] = None,
+        **fields: FormValue,
+    ) -> SignInResponse:
+        """``signIn(provider, options, authorizationParams)`` without navigation.
+
+        ``fields`` are the form fields: ``username=``/``password=`` for credentials,
+        ``email=`` for email. Values may be ``str``, ``int``, ``float`` or ``bool``.
+
+        - no provider: no request; ``url`` is the built-in sign-in page;
+        - credentials: the session cookie lands in the jar when ``ok``;
+        - email: ``url`` is the verify-request page; redeem the emailed link with
+          :meth:`complete_sign_in`;
+        - OAuth/OIDC: ``url`` is the provider's authorize URL.
+
+        A refused sign-in (wrong password, ...) returns ``ok=False`` with ``error`` set
+        (``"CredentialsSignin"``); it does not raise.
+        """
+        return SignInResponse(
+            **self._native.sign_in(provider, callback_url, authorization_params, fields)
+        )
+
+    def complete_sign_in(self, url: str) -> SignInResponse:
+        """Finishes a sign-in whose last step happened elsewhere: an email magic link, or
+        an OAuth callback URL. Only URLs of this server's origin are accepted."""
+        return SignInResponse(**self._native.complete_sign_in(url))
+
+    def update_session(self, data: Optional[Mapping[str, Any]] = None) -> Optional[Session]:
+        """``useSession().update(data)``: returns the updated session (``None`` when
+        signed out). ``None`` only refreshes the session."""
+        d = self._native.update_session(data)
+        return None if d is None else Session._from_native(d)
+
+    def sign_out(self, *, callback_url: Optional[str] = None) -> SignOutResponse:
+        """``signOut()`` without navigation. Afterwards the jar holds no session cookie,
+        whatever the outcome."""
+        return SignOutResponse(url=self._native.sign_out(callback_url))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        data: Optional[FormData] = None,
+        headers: Optional[Headers] = None,
+    ) -> Response:
+        """An authenticated request to the app's own routes (``/api/me``): the jar's
+        cookies are sent and cookies in the reply are stored. ``path`` is a path or a URL
+        of the server's origin (other origins are refused).
+
+        ``json=`` sends a JSON body; ``data=`` a form (mapping or pairs) or raw
+        ``str``/``bytes``. ``headers`` may not set ``Cookie`` or ``Host``. A status
+        error is a :class:`Response`, not an exception.
+        """
+        status, hdrs, body = self._native.request(method, path, json, data, headers)
+        return Response(status, hdrs, body)
+
+    # ----- cookies --------------------------------------------------------------------
+
+    def cookie_header(self) -> str:
+        """The ``Cookie`` header the jar would send. A credential: do not log it."""
+        return self._native.cookie_header()
+
+    def save_cookies(self, path: StrPath) -> None:
+        """Writes the jar to ``path`` atomically, mode 0600."""
+        self._native.save_cookies(path)
+
+    def load_cookies(self, path: StrPath) -> None:
+        """Replaces the jar with the cookies saved in ``path`` (nothing changes on
+        error)."""
+        self._native.load_cookies(path)
+
+    # ----- lifecycle ------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, e.g. ``http://127.0.0.1:3000/api/auth``."""
+        return self._native.base_url
+
+    @property
+    def closed(self) -> bool:
+        return self._native.closed
+
+    def close(self) -> None:
+        """Closes the client; later calls raise :class:`InvalidArgumentError`."""
+        self._native.close()
+
+    def __enter__(self) -> Client:
+        if self._native.closed:
+            raise InvalidArgumentError("the client is closed")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = " closed" if self._native.closed else ""
+        return (
+            f"<authjs.Client {self._native.base_url} "
+            f"cookies={self._native.cookie_count}{state}>"
+        )

@@ -1,0 +1,88 @@
+"""Type stubs of the native module ``authjs._authjs`` (hand-written).
+
+Private: use :mod:`authjs`, which wraps this module and builds typed results.
+"""
+
+import os
+from typing import Any, Mapping, Sequence, Optional, Tuple, TypedDict, Union, final
+
+__version__: str
+
+class _UserDict(TypedDict):
+    name: Optional[str]
+    email: Optional[str]
+    image: Optional[str]
+    extra: dict[str, Any]
+
+class _SessionDict(TypedDict):
+    raw: dict[str, Any]
+    user: _UserDict
+    expires: Optional[str]
+    extra: dict[str, Any]
+
+class _ProviderDict(TypedDict):
+    id: str
+    name: str
+    type: str
+    signin_url: str
+    callback_url: str
+
+class _SignInDict(TypedDict):
+    ok: bool
+    status: int
+    error: Optional[str]
+    code: Optional[str]
+    url: Optional[str]
+
+_Path = Union[str, os.PathLike[str]]
+_Text = Union[str, int, float, bool]
+
+@final
+class Client:
+    def __new__(
+        cls,
+        url: str,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: Optional[float] = None,
+        ca_cert: Union[_Path, bytes, None] = None,
+        user_agent: Optional[str] = None,
+        cookie_file: Optional[_Path] = None,
+        cookie_header: Optional[str] = None,
+        base_path: Optional[str] = None,
+        proxy: Optional[str] = None,
+        allow_insecure_http: bool = False,
+    ) -> Client: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def cookie_count(self) -> int: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+    def get_session(self) -> Optional[_SessionDict]: ...
+    def get_csrf_token(self) -> str: ...
+    def get_providers(self) -> dict[str, _ProviderDict]: ...
+    def sign_in(
+        self,
+        provider: Optional[str] = None,
+        callback_url: Optional[str] = None,
+        authorization_params: Optional[Mapping[str, _Text]] = None,
+        fields: Optional[Mapping[str, _Text]] = None,
+    ) -> _SignInDict: ...
+    def complete_sign_in(self, url: str) -> _SignInDict: ...
+    def update_session(self, data: Any = None) -> Optional[_SessionDict]: ...
+    def sign_out(self, callback_url: Optional[str] = None) -> str: ...
+    def request(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        data: Union[Mapping[str, _Text], Sequence[Tuple[str, _Text]], str, bytes, None] = None,
+        headers: Union[Mapping[str, str], Sequence[Tuple[str, str]], None] = None,
+    ) -> Tuple[int, dict[str, str], bytes]: ...
+    def cookie_header(self) -> str: ...
+    def save_cookies(self, path: _Path) -> None: ...
+    def load_cookies(self, path: _Path) -> None: ...
+
+def parse_json(status: int, body: bytes) -> Any: ...

@@ -1,0 +1,760 @@
+//! `authjs._authjs`: the native half of the Python package `authjs`.
+//!
+//! This layer only converts types. Python values become the core's argument types
+//! before the call, the call runs with the GIL released (`Python::detach`), and the
+//! core's results become plain Python values (dicts, tuples, bytes) afterwards. The
+//! typed objects (`Session`, `Provider`, …) are built from those in
+//! `python/authjs/__init__.py`; the exception classes live in
+//! `python/authjs/exceptions.py` and are imported from here by name, as pyca/cryptography
+//! does. The protocol itself lives only in the `authjs` crate.
+//!
+//! Free-threading: the one class, [`Client`], is `frozen`; it holds the core client
+//! (`Send + Sync`, locked internally) and an `AtomicBool`, so the module declares
+//! `gil_used = false`.
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple,
+    PyType,
+};
+use serde_json::{Map, Value};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use authjs::ErrorKind;
+
+// ---------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------
+
+const EXCEPTIONS_MODULE: &str = "authjs.exceptions";
+
+/// The Python class of each core error kind, imported lazily from `authjs.exceptions`.
+static EXCEPTION_CLASSES: [PyOnceLock<Py<PyType>>; ErrorKind::ALL.len()] =
+    [const { PyOnceLock::new() }; ErrorKind::ALL.len()];
+
+fn class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidArgument => "InvalidArgumentError",
+        ErrorKind::Network => "NetworkError",
+        ErrorKind::Timeout => "TimeoutError",
+        ErrorKind::Tls => "TLSError",
+        ErrorKind::Http => "HTTPError",
+        ErrorKind::Protocol => "ProtocolError",
+        ErrorKind::Csrf => "CSRFError",
+        ErrorKind::UnknownProvider => "UnknownProviderError",
+        ErrorKind::UnsupportedProvider => "UnsupportedProviderError",
+        ErrorKind::Io => "CookieFileError",
+    }
+}
+
+fn exception_class(py: Python<'_>, kind: ErrorKind) -> PyResult<&Bound<'_, PyType>> {
+    let index = ErrorKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .ok_or_else(|| PyRuntimeError::new_err("unknown authjs error kind"))?;
+    EXCEPTION_CLASSES[index].import(py, EXCEPTIONS_MODULE, class_name(kind))
+}
+
+/// The parts of an error that cross into Python.
+struct ErrorParts<'a> {
+    kind: ErrorKind,
+    message: &'a str,
+    status: Option<u16>,
+    body_excerpt: Option<&'a str>,
+    known_ids: &'a [String],
+    /// For `Io`: the OS error number behind it, when there is one.
+    errno: Option<i32>,
+}
+
+fn raise(py: Python<'_>, parts: ErrorParts<'_>) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let cls = exception_class(py, parts.kind)?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("kind", parts.kind.as_str())?;
+        kwargs.set_item("status", parts.status)?;
+        kwargs.set_item("body_excerpt", parts.body_excerpt)?;
+        if parts.kind == ErrorKind::UnknownProvider {
+            kwargs.set_item("known_ids", PyTuple::new(py, parts.known_ids)?)?;
+        }
+        if parts.kind == ErrorKind::Io {
+            kwargs.set_item("errno", parts.errno)?;
+        }
+        let exc = cls.call((parts.message,), Some(&kwargs))?;
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+/// Converts a core error into the matching `authjs.exceptions` instance.
+fn core_err(py: Python<'_>, e: authjs::Error) -> PyErr {
+    raise(
+        py,
+        ErrorParts {
+            kind: e.kind(),
+            message: e.message(),
+            status: e.status(),
+            body_excerpt: e.body_excerpt(),
+            known_ids: e.known_ids(),
+            errno: os_errno(&e),
+        },
+    )
+}
+
+/// The OS error number of the first `std::io::Error` in the error's source chain.
+fn os_errno(e: &authjs::Error) -> Option<i32> {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return io.raw_os_error();
+        }
+        source = s.source();
+    }
+    None
+}
+
+/// An `InvalidArgumentError` raised by this layer (a bad Python argument).
+fn invalid(py: Python<'_>, message: impl AsRef<str>) -> PyErr {
+    raise(
+        py,
+        ErrorParts {
+            kind: ErrorKind::InvalidArgument,
+            message: message.as_ref(),
+            status: None,
+            body_excerpt: None,
+            known_ids: &[],
+            errno: None,
+        },
+    )
+}
+
+trait CoreResultExt<T> {
+    fn py(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> CoreResultExt<T> for authjs::Result<T> {
+    fn py(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| core_err(py, e))
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// JSON <-> Python
+// ---------------------------------------------------------------------------------
+
+const MAX_DEPTH: usize = 128;
+
+/// A JSON value as plain Python objects (dict, list, str, int, float, bool, None).
+fn json_to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(json_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => map_to_py(py, map)?.into_any(),
+    })
+}
+
+fn map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'py, PyDict>> {
+    let dict = PyDict::new(py);
+    for (k, v) in map {
+        dict.set_item(k, json_to_py(py, v)?)?;
+    }
+    Ok(dict)
+}
+
+/// A Python value as JSON: `None`, `bool`, `int` (64-bit), finite `float`, `str`,
+/// `list`/`tuple` and mappings with `str` keys. Anything else is an
+/// `InvalidArgumentError` naming where it sits (`what`).
+fn py_to_json(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
+    py_to_json_at(obj, what, 0)
+}
+
+fn py_to_json_at(obj: &Bound<'_, PyAny>, what: &str, depth: usize) -> PyResult<Value> {
+    let py = obj.py();
+    if depth > MAX_DEPTH {
+        return Err(invalid(
+            py,
+            format!("{what} is nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err(invalid(
+            py,
+            format!("{what}: the integer does not fit in 64 bits"),
+        ));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        let f: f64 = obj.extract()?;
+        return serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| invalid(py, format!("{what}: {f} cannot be sent as JSON")));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::String(s.to_cow()?.into_owned()));
+    }
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let mut out = Vec::new();
+        for item in obj.try_iter()? {
+            out.push(py_to_json_at(&item?, what, depth + 1)?);
+        }
+        return Ok(Value::Array(out));
+    }
+    if let Some(items) = mapping_items(obj)? {
+        let mut out = Map::new();
+        for (k, v) in items {
+            let key = dict_key(&k, what)?;
+            out.insert(key, py_to_json_at(&v, what, depth + 1)?);
+        }
+        return Ok(Value::Object(out));
+    }
+    Err(invalid(
+        py,
+        format!(
+            "{what}: a value of type {} cannot be sent as JSON",
+            type_name(obj)
+        ),
+    ))
+}
+
+type Items<'py> = Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>;
+
+/// The items of a `dict` or any `collections.abc.Mapping`, else `None`.
+fn mapping_items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Items<'py>>> {
+    if let Ok(d) = obj.cast::<PyDict>() {
+        return Ok(Some(d.iter().collect()));
+    }
+    if let Ok(m) = obj.cast::<PyMapping>() {
+        let mut out = Vec::new();
+        for item in m.items()?.iter() {
+            let (k, v): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+            out.push((k, v));
+        }
+        return Ok(Some(out));
+    }
+    Ok(None)
+}
+
+fn dict_key(k: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    match k.cast::<PyString>() {
+        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Err(_) => Err(invalid(
+            k.py(),
+            format!("{what}: keys must be str, not {}", type_name(k)),
+        )),
+    }
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".to_string())
+}
+
+/// A form or header value: `str` as is; `int`, `float` and `bool` as their JSON text
+/// (`true`, like a browser form and like the core's reading of JS options).
+fn text_value(v: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    if let Ok(s) = v.cast::<PyString>() {
+        return Ok(s.to_cow()?.into_owned());
+    }
+    if v.is_instance_of::<PyBool>() || v.is_instance_of::<PyInt>() || v.is_instance_of::<PyFloat>()
+    {
+        return Ok(py_to_json(v, what)?.to_string());
+    }
+    Err(invalid(
+        v.py(),
+        format!(
+            "{what} must be a str, int, float or bool, not {}",
+            type_name(v)
+        ),
+    ))
+}
+
+/// `(name, value)` pairs from a mapping or an iterable of pairs.
+fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> {
+    let py = obj.py();
+    let items = match mapping_items(obj)? {
+        Some(items) => items,
+        None => {
+            if obj.is_instance_of::<PyString>()
+                || obj.is_instance_of::<PyBytes>()
+                || obj.is_instance_of::<PyByteArray>()
+            {
+                return Err(invalid(
+                    py,
+                    format!("{what} must be a mapping or (name, value) pairs"),
+                ));
+            }
+            let iter = obj.try_iter().map_err(|_| {
+                invalid(
+                    py,
+                    format!("{what} must be a mapping or (name, value) pairs"),
+                )
+            })?;
+            let mut out = Vec::new();
+            for item in iter {
+                let item = item?;
+                let pair: (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
+                    .extract()
+                    .map_err(|_| invalid(py, format!("{what}: each item must be a pair")))?;
+                out.push(pair);
+            }
+            out
+        }
+    };
+    items
+        .into_iter()
+        .map(|(k, v)| {
+            let name = dict_key(&k, what)?;
+            let value = text_value(&v, &format!("{what}[{name:?}]"))?;
+            Ok((name, value))
+        })
+        .collect()
+}
+
+fn positive_duration(py: Python<'_>, secs: f64, what: &str) -> PyResult<Duration> {
+    if secs.is_nan() || secs <= 0.0 {
+        return Err(invalid(
+            py,
+            format!("{what} must be a positive number of seconds"),
+        ));
+    }
+    Duration::try_from_secs_f64(secs).map_err(|_| invalid(py, format!("{what} is out of range")))
+}
+
+// ---------------------------------------------------------------------------------
+// Results -> Python
+// ---------------------------------------------------------------------------------
+
+fn session_to_py<'py>(py: Python<'py>, s: &authjs::Session) -> PyResult<Bound<'py, PyDict>> {
+    let user = PyDict::new(py);
+    user.set_item("name", s.user.name.as_deref())?;
+    user.set_item("email", s.user.email.as_deref())?;
+    user.set_item("image", s.user.image.as_deref())?;
+    user.set_item("extra", map_to_py(py, &s.user.extra)?)?;
+    let out = PyDict::new(py);
+    out.set_item("raw", json_to_py(py, s.raw())?)?;
+    out.set_item("user", user)?;
+    out.set_item("expires", s.expires.as_deref())?;
+    out.set_item("extra", map_to_py(py, &s.extra)?)?;
+    Ok(out)
+}
+
+fn sign_in_to_py<'py>(py: Python<'py>, r: &authjs::SignInResponse) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("ok", r.ok)?;
+    out.set_item("status", r.status)?;
+    out.set_item("error", r.error.as_deref())?;
+    out.set_item("code", r.code.as_deref())?;
+    out.set_item("url", r.url.as_deref())?;
+    Ok(out)
+}
+
+fn headers_to_py<'py>(py: Python<'py>, r: &authjs::Response) -> PyResult<Bound<'py, PyAny>> {
+    // The core joins repeated headers (`to_json`); one reading of them everywhere.
+    match r.to_json().get("headers") {
+        Some(h) => json_to_py(py, h),
+        None => Ok(PyDict::new(py).into_any()),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The client
+// ---------------------------------------------------------------------------------
+
+/// The native client. `authjs.Client` (Python) wraps it and builds typed results.
+#[pyclass(frozen, module = "authjs._authjs", name = "Client")]
+struct Client {
+    inner: authjs::Client,
+    closed: AtomicBool,
+}
+
+impl Client {
+    fn open(&self, py: Python<'_>) -> PyResult<&authjs::Client> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(invalid(py, "the client is closed"));
+        }
+        Ok(&self.inner)
+    }
+}
+
+/// `ca_cert`: PEM bytes, PEM text, or a path.
+enum CaCert {
+    Pem(Vec<u8>),
+    File(PathBuf),
+}
+
+fn ca_cert_arg(obj: &Bound<'_, PyAny>) -> PyResult<CaCert> {
+    let py = obj.py();
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(CaCert::Pem(b.as_bytes().to_vec()));
+    }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(CaCert::Pem(b.to_vec()));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_cow()?;
+        if s.contains("-----BEGIN") {
+            return Ok(CaCert::Pem(s.as_bytes().to_vec()));
+        }
+        return Ok(CaCert::File(PathBuf::from(&*s)));
+    }
+    obj.extract::<PathBuf>().map(CaCert::File).map_err(|_| {
+        invalid(
+            py,
+            format!(
+                "ca_cert must be a path or PEM bytes/str, not {}",
+                type_name(obj)
+            ),
+        )
+    })
+}
+
+fn path_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<PathBuf> {
+    obj.extract::<PathBuf>().map_err(|_| {
+        invalid(
+            obj.py(),
+            format!(
+                "{what} must be a str or os.PathLike, not {}",
+                type_name(obj)
+            ),
+        )
+    })
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (
+        url, *, timeout = 30.0, connect_timeout = None, ca_cert = None, user_agent = None,
+        cookie_file = None, cookie_header = None, base_path = None, proxy = None,
+        allow_insecure_http = false,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        url: &str,
+        timeout: f64,
+        connect_timeout: Option<f64>,
+        ca_cert: Option<&Bound<'_, PyAny>>,
+        user_agent: Option<String>,
+        cookie_file: Option<&Bound<'_, PyAny>>,
+        cookie_header: Option<String>,
+        base_path: Option<String>,
+        proxy: Option<String>,
+        allow_insecure_http: bool,
+    ) -> PyResult<Self> {
+        let mut b = authjs::Client::builder(url)
+            .timeout(positive_duration(py, timeout, "timeout")?)
+            .allow_insecure_http(allow_insecure_http);
+        if let Some(t) = connect_timeout {
+            b = b.connect_timeout(positive_duration(py, t, "connect_timeout")?);
+        }
+        match ca_cert.map(ca_cert_arg).transpose()? {
+            Some(CaCert::Pem(pem)) => b = b.add_root_certificate_pem(pem),
+            Some(CaCert::File(path)) => b = b.add_root_certificate_file(path),
+            None => {}
+        }
+        if let Some(ua) = user_agent {
+            b = b.user_agent(ua);
+        }
+        if let Some(f) = cookie_file {
+            b = b.cookie_file(path_arg(f, "cookie_file")?);
+        }
+        if let Some(h) = cookie_header {
+            b = b.cookie_header(h);
+        }
+        if let Some(p) = base_path {
+            b = b.base_path(p);
+        }
+        if let Some(p) = proxy {
+            b = b.proxy(p);
+        }
+        // Building reads the CA and cookie files: no network, but still I/O.
+        let inner = py.detach(move || b.build()).py(py)?;
+        Ok(Client {
+            inner,
+            closed: AtomicBool::new(false),
+        })
+    }
+
+    /// The API base URL, e.g. `http://127.0.0.1:3000/api/auth`.
+    #[getter]
+    fn base_url(&self) -> String {
+        self.inner.endpoint().base_url()
+    }
+
+    /// How many cookies the jar holds (for `repr`; never their values).
+    #[getter]
+    fn cookie_count(&self) -> usize {
+        self.inner.cookies().len()
+    }
+
+    #[getter]
+    fn closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Marks the client closed; later calls raise `InvalidArgumentError`. The cookie
+    /// file (if any) is already up to date: the core rewrites it on every change.
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+
+    fn get_session<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let c = self.open(py)?;
+        let session = py.detach(|| c.get_session()).py(py)?;
+        session.as_ref().map(|s| session_to_py(py, s)).transpose()
+    }
+
+    fn get_csrf_token(&self, py: Python<'_>) -> PyResult<String> {
+        let c = self.open(py)?;
+        py.detach(|| c.get_csrf_token()).py(py)
+    }
+
+    fn get_providers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let c = self.open(py)?;
+        let providers = py.detach(|| c.get_providers()).py(py)?;
+        let out = PyDict::new(py);
+        for (id, p) in &providers {
+            let d = PyDict::new(py);
+            d.set_item("id", &p.id)?;
+            d.set_item("name", &p.name)?;
+            d.set_item("type", &p.kind)?;
+            d.set_item("signin_url", &p.signin_url)?;
+            d.set_item("callback_url", &p.callback_url)?;
+            out.set_item(id, d)?;
+        }
+        Ok(out)
+    }
+
+    /// `fields` are the form fields (`username`, `password`, `email`, …); they and
+    /// `authorization_params` are read by the core's `SignInOptions::from_js`, the one
+    /// interpretation of the JS `signIn()` arguments.
+    #[pyo3(signature = (provider = None, callback_url = None, authorization_params = None, fields = None))]
+    fn sign_in<'py>(
+        &self,
+        py: Python<'py>,
+        provider: Option<String>,
+        callback_url: Option<String>,
+        authorization_params: Option<&Bound<'py, PyAny>>,
+        fields: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let c = self.open(py)?;
+        let mut options = match fields {
+            None => Map::new(),
+            Some(f) => match py_to_json(f, "sign-in fields")? {
+                Value::Object(m) => m,
+                Value::Null => Map::new(),
+                _ => return Err(invalid(py, "sign-in fields must be a mapping")),
+            },
+        };
+        if let Some(cb) = callback_url {
+            if options.contains_key("callbackUrl") || options.contains_key("redirectTo") {
+                return Err(invalid(
+                    py,
+                    "give the callback URL once: callback_url= or a callbackUrl/redirectTo field",
+                ));
+            }
+            options.insert("callbackUrl".into(), Value::String(cb));
+        }
+        let params = authorization_params
+            .map(|p| py_to_json(p, "authorization_params"))
+            .transpose()?;
+        let opts = authjs::SignInOptions::from_js(Some(&Value::Object(options)), params.as_ref())
+            .py(py)?;
+        let resp = py.detach(|| c.sign_in(provider.as_deref(), opts)).py(py)?;
+        sign_in_to_py(py, &resp)
+    }
+
+    fn complete_sign_in<'py>(&self, py: Python<'py>, url: &str) -> PyResult<Bound<'py, PyDict>> {
+        let c = self.open(py)?;
+        let url = url.to_owned();
+        let resp = py.detach(|| c.complete_sign_in(&url)).py(py)?;
+        sign_in_to_py(py, &resp)
+    }
+
+    /// `data`: any JSON-able value; `None` only refreshes the session.
+    #[pyo3(signature = (data = None))]
+    fn update_session<'py>(
+        &self,
+        py: Python<'py>,
+        data: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let c = self.open(py)?;
+        let data = match data {
+            Some(d) => py_to_json(d, "update_session data")?,
+            None => Value::Null,
+        };
+        let session = py.detach(|| c.update_session(data)).py(py)?;
+        session.as_ref().map(|s| session_to_py(py, s)).transpose()
+    }
+
+    #[pyo3(signature = (callback_url = None))]
+    fn sign_out(&self, py: Python<'_>, callback_url: Option<String>) -> PyResult<String> {
+        let c = self.open(py)?;
+        let options = authjs::SignOutOptions { callback_url };
+        let resp = py.detach(|| c.sign_out(options)).py(py)?;
+        Ok(resp.url)
+    }
+
+    /// Returns `(status, headers, body)`.
+    #[pyo3(signature = (method, path, json = None, data = None, headers = None))]
+    fn request<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        path: &str,
+        json: Option<&Bound<'py, PyAny>>,
+        data: Option<&Bound<'py, PyAny>>,
+        headers: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<(u16, Bound<'py, PyAny>, Bound<'py, PyBytes>)> {
+        let c = self.open(py)?;
+        let mut headers = match headers {
+            Some(h) => pairs(h, "headers")?,
+            None => Vec::new(),
+        };
+        let content_type = headers
+            .iter()
+            .position(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|i| headers.remove(i).1);
+        let body = match (json, data) {
+            (Some(_), Some(_)) => return Err(invalid(py, "pass json= or data=, not both")),
+            (Some(j), None) => {
+                let value = py_to_json(j, "json")?;
+                Some(match content_type {
+                    // A JSON body under the caller's media type (e.g. `…+json`).
+                    Some(ct) => authjs::Body::Raw {
+                        content_type: ct,
+                        bytes: value.to_string().into_bytes(),
+                    },
+                    None => authjs::Body::Json(value),
+                })
+            }
+            (None, Some(d)) => {
+                if let Ok(b) = d.cast::<PyBytes>() {
+                    Some(authjs::Body::Raw {
+                        content_type: content_type
+                            .unwrap_or_else(|| "application/octet-stream".into()),
+                        bytes: b.as_bytes().to_vec(),
+                    })
+                } else if let Ok(b) = d.cast::<PyByteArray>() {
+                    Some(authjs::Body::Raw {
+                        content_type: content_type
+                            .unwrap_or_else(|| "application/octet-stream".into()),
+                        bytes: b.to_vec(),
+                    })
+                } else if let Ok(s) = d.cast::<PyString>() {
+                    Some(authjs::Body::Raw {
+                        content_type: content_type
+                            .unwrap_or_else(|| "text/plain; charset=utf-8".into()),
+                        bytes: s.to_cow()?.as_bytes().to_vec(),
+                    })
+                } else {
+                    if content_type.is_some() {
+                        return Err(invalid(
+                            py,
+                            "a form body (data= mapping) sets its own Content-Type; pass the \
+                             body as str or bytes to choose another",
+                        ));
+                    }
+                    Some(authjs::Body::Form(pairs(d, "data")?))
+                }
+            }
+            (None, None) => {
+                if let Some(ct) = content_type {
+                    headers.push(("Content-Type".into(), ct));
+                }
+                None
+            }
+        };
+        let method = method.to_owned();
+        let path = path.to_owned();
+        let resp = py
+            .detach(|| c.request(&method, &path, body, &headers))
+            .py(py)?;
+        Ok((
+            resp.status,
+            headers_to_py(py, &resp)?,
+            PyBytes::new(py, &resp.body),
+        ))
+    }
+
+    /// The `Cookie` header the jar would send. A credential: do not log it.
+    fn cookie_header(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.open(py)?.cookie_header())
+    }
+
+    fn save_cookies(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
+        let c = self.open(py)?;
+        let path = path_arg(path, "path")?;
+        py.detach(|| c.save_cookies(&path)).py(py)
+    }
+
+    fn load_cookies(&self, py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<()> {
+        let c = self.open(py)?;
+        let path = path_arg(path, "path")?;
+        py.detach(|| c.load_cookies(&path)).py(py)
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<authjs._authjs.Client {} cookies={}{}>",
+            self.inner.endpoint().base_url(),
+            self.inner.cookies().len(),
+            if self.closed() { " closed" } else { "" }
+        )
+    }
+}
+
+/// Parses a reply body as JSON the core's way (`authjs::Response::json`): a body that
+/// is not JSON is a `ProtocolError` carrying the status and an excerpt.
+#[pyfunction]
+fn parse_json<'py>(py: Python<'py>, status: u16, body: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let response = authjs::Response {
+        status,
+        headers: Vec::new(),
+        body: body.to_vec(),
+    };
+    let value = response.json().py(py)?;
+    json_to_py(py, &value)
+}
+
+#[pymodule(gil_used = false)]
+fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Client>()?;
+    m.add_function(wrap_pyfunction!(parse_json, m)?)?;
+    m.add("__version__", authjs::VERSION)?;
+    Ok(())
+}

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Builds and installs the Python package `authjs` (bindings/python) into a private venv
+# the way a user would (`pip install ./bindings/python`), then runs its pytest suite
+# against the real Auth.js test servers, mypy --strict on the typed example and the
+# package, and the examples.
+#
+# Needs the servers' environment, so run it inside the launcher:
+#
+#   bash tests/servers/with-servers.sh bash scripts/test-python.sh
+#
+# Needs: python3 (>= 3.9, with venv/ensurepip), cargo/rustc, network access to PyPI.
+# The venv lives in $AUTHJS_PY_VENV (default: <cargo target dir>/python-test-venv).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+log() { echo "test-python.sh: $*" >&2; }
+
+# Pinned tools (all exist on PyPI; maturin >= 1.9.4 is what pyo3 0.30 expects).
+MATURIN_VERSION="1.16.0"
+PYTEST_VERSION="9.2.0"
+MYPY_VERSION="2.4.1"
+
+for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA; do
+  if [ -z "${!var:-}" ]; then
+    log "$var is not set: run this under the server launcher:"
+    log "  bash tests/servers/with-servers.sh bash scripts/test-python.sh"
+    exit 2
+  fi
+done
+
+PYTHON="${PYTHON:-python3}"
+if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'; then
+  log "$PYTHON is older than 3.9"
+  exit 2
+fi
+
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+VENV="${AUTHJS_PY_VENV:-$TARGET_DIR/python-test-venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  log "creating the venv $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+t0=$SECONDS
+"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION"
+log "tools ready ($((SECONDS - t0)) s)"
+
+# The package, exactly as a user installs it (build isolation on: the build backend
+# comes from pyproject.toml, not from this venv).
+t0=$SECONDS
+"$PY" -m pip install -q --force-reinstall --no-deps ./bindings/python
+log "pip install ./bindings/python: $((SECONDS - t0)) s"
+
+# Import the installed copy, never the source tree.
+cd "$TARGET_DIR"
+"$PY" -c 'import authjs, sys; print("authjs", authjs.__version__, "from", authjs.__file__, file=sys.stderr)'
+
+t0=$SECONDS
+set +e
+"$PY" -m pytest "$ROOT/bindings/python/tests" -q -p no:cacheprovider
+status=$?
+set -e
+log "pytest: exit $status ($((SECONDS - t0)) s)"
+if [ "$status" -eq 5 ]; then
+  log "pytest collected no tests: that is a failure"
+  exit 1
+fi
+if [ "$status" -ne 0 ]; then
+  exit "$status"
+fi
+
+t0=$SECONDS
+MYPY_CACHE="$TARGET_DIR/python-mypy-cache"
+"$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" \
+  "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py"
+"$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" -p authjs
+log "mypy --strict: $((SECONDS - t0)) s"
+
+log "examples/python/quickstart.py against $AUTHJS_TEST_V4_URL"
+"$PY" "$ROOT/examples/python/quickstart.py" "$AUTHJS_TEST_V4_URL"
+log "examples/python/typed_usage.py against $AUTHJS_TEST_V5_TLS_URL"
+"$PY" "$ROOT/examples/python/typed_usage.py" "$AUTHJS_TEST_V5_TLS_URL" "$AUTHJS_TEST_CA" >/dev/null
+
+log "all Python checks passed"

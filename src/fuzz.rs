@@ -1,0 +1,96 @@
+//! Entry points for the fuzz targets (`fuzz/`). Not part of the public API: hidden
+//! from the docs and free to change. Each function feeds untrusted bytes to one parser
+//! exactly as the client does, and must never panic.
+
+use crate::cookies::Jar;
+use crate::endpoint::Endpoint;
+use crate::session::Session;
+use crate::signin::{RedirectOutcome, SignInOptions, SignInResponse, SignOutOptions};
+
+/// A session body (`GET/POST session`).
+pub fn session_body(data: &[u8]) {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data)
+        && let Some(s) = Session::from_json(v)
+    {
+        let _ = s.to_json_string();
+        let _ = s.get("role");
+    }
+}
+
+/// A providers body (`GET providers`).
+pub fn providers_body(data: &[u8]) {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
+        let _ = crate::providers::parse(v);
+    }
+}
+
+/// A sign-in reply: `{url}` JSON, read as the client reads it, against a base.
+pub fn sign_in_reply(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(base) = Endpoint::parse("http://127.0.0.1:3000", None) else {
+        return;
+    };
+    let raw = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_string))
+        .unwrap_or_else(|| text.to_string());
+    if let Some(url) = base.resolve_returned(&raw) {
+        let _ = RedirectOutcome::read(&url);
+        let r = SignInResponse::from_redirect(200, &url, &raw, 200..300);
+        let _ = r.to_json();
+    }
+}
+
+/// A base URL and base-path override (NUL separates them).
+pub fn base_url(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (url, path) = match text.split_once('\0') {
+        Some((u, p)) => (u, Some(p)),
+        None => (text, None),
+    };
+    if let Ok(e) = Endpoint::parse(url, path) {
+        let _ = e.action("session");
+        let _ = e.resolve_same_origin(path.unwrap_or("/api/me"));
+    }
+}
+
+/// JS-shaped sign-in / sign-out options (as the C ABI and Python pass them).
+pub fn js_options(data: &[u8]) {
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) {
+        let _ = SignInOptions::from_js(Some(&v), Some(&v));
+        let _ = SignOutOptions::from_js(Some(&v));
+    }
+}
+
+/// A cookie file, loaded for a fixed origin.
+pub fn cookie_file(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut jar = Jar::default();
+    if jar.import(text, "http://127.0.0.1:3000").is_ok() {
+        let _ = jar.csrf_token();
+        let _ = jar.has_session();
+        let _ = jar.netscape();
+    }
+}
+
+/// `Set-Cookie` headers (newline-separated) stored from a reply.
+pub fn set_cookie_headers(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let Ok(url) = url::Url::parse("http://127.0.0.1:3000/api/auth/session") else {
+        return;
+    };
+    let headers: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut jar = Jar::default();
+    jar.store(&headers, &url, true);
+    let _ = jar.header_for(&url);
+    let _ = jar.csrf_token();
+    jar.remove_session();
+}
