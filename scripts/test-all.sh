@@ -13,5 +13,10 @@ t cargo clippy --workspace --all-targets -- -D warnings
 # Rust: unit tests, the client against the real servers, the CLI, the header check.
 t cargo test --all-targets
 t cargo test --doc
+# The Rust example, against a real server.
+t cargo run --quiet --example quickstart -- "$AUTHJS_TEST_V5_URL"
+# C and C++: install into a temp prefix, link shared and static, run against the real
+# servers, then under valgrind and ASan/UBSan.
+t bash scripts/test-c.sh
 # Python: builds the package into a venv, pytest against the real servers, mypy.
 t bash scripts/test-python.sh

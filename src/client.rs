@@ -194,7 +194,8 @@ impl ClientBuilder {
         if !endpoint.is_https() && !endpoint.is_loopback() && !self.allow_insecure_http {
             return Err(Error::invalid(format!(
                 "refusing plain http to {}: cookies and passwords would travel unencrypted; \
-                 use https, or allow it explicitly (allow_insecure_http)",
+                 use https, or allow insecure http explicitly (Rust: allow_insecure_http, \
+                 C: \"allowInsecureHttp\", Python: allow_insecure_http=True, CLI: --allow-http)",
                 endpoint.origin()
             )));
         }
@@ -237,7 +238,8 @@ impl ClientBuilder {
             && path.exists()
         {
             let text = cookies::read_file_bounded(path)?;
-            jar.import(&text, &endpoint.origin())?;
+            jar.import(&text, &endpoint.origin())
+                .map_err(|e| e.in_file(path))?;
         }
         if let Some(h) = &self.cookie_header {
             jar.add_cookie_header(h, endpoint.origin_url())?;
@@ -659,6 +661,7 @@ impl Client {
     pub fn load_cookies(&self, path: impl AsRef<Path>) -> Result<()> {
         let text = cookies::read_file_bounded(path.as_ref())?;
         self.import_cookies(&text)
+            .map_err(|e| e.in_file(path.as_ref()))
     }
 
     /// Empties the jar (and the cookie file, when one is configured).

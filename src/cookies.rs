@@ -243,10 +243,24 @@ impl Jar {
         self.store.iter_unexpired().count()
     }
 
-    /// Every unexpired cookie.
+    /// Unexpired cookies in a stable order (domain, path, name): the store iterates a
+    /// hash map, and files and listings should not change when the jar did not.
+    fn sorted(&self) -> Vec<&cookie_store::Cookie<'static>> {
+        let mut v: Vec<_> = self.store.iter_unexpired().collect();
+        v.sort_by(|a, b| {
+            (String::from(&a.domain), String::from(&a.path), a.name()).cmp(&(
+                String::from(&b.domain),
+                String::from(&b.path),
+                b.name(),
+            ))
+        });
+        v
+    }
+
+    /// Every unexpired cookie, in a stable order.
     pub fn list(&self) -> Vec<CookieInfo> {
-        self.store
-            .iter_unexpired()
+        self.sorted()
+            .into_iter()
             .map(|c| CookieInfo {
                 name: c.name().to_string(),
                 value: c.value().to_string(),
@@ -268,7 +282,7 @@ impl Jar {
             format: FILE_FORMAT.to_string(),
             version: FILE_VERSION,
             origin: origin.to_string(),
-            cookies: self.store.iter_unexpired().cloned().collect(),
+            cookies: self.sorted().into_iter().cloned().collect(),
         };
         serde_json::to_string_pretty(&file)
             .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialise the cookies: {e}")))
@@ -276,6 +290,11 @@ impl Jar {
 
     /// Replaces the jar with serialised cookies, refusing cookies of another origin.
     pub fn import(&mut self, text: &str, origin: &str) -> Result<()> {
+        if text.trim().is_empty() {
+            // An empty file (e.g. fresh from `mktemp`) is an empty jar.
+            self.store = CookieStore::default();
+            return Ok(());
+        }
         let file: CookieFile = serde_json::from_str(text).map_err(|e| {
             Error::invalid(format!(
                 "not an authjs cookie file (line {}, column {})",

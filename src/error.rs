@@ -149,6 +149,15 @@ impl Error {
         self
     }
 
+    /// Prefixes the message with the cookie file it concerns (not for Io errors, whose
+    /// message already names it).
+    pub(crate) fn in_file(mut self, path: &std::path::Path) -> Self {
+        if self.kind != ErrorKind::Io && !self.message.contains(&path.display().to_string()) {
+            self.message = format!("cookie file {}: {}", path.display(), self.message);
+        }
+        self
+    }
+
     /// The kind of failure, stable across versions.
     pub fn kind(&self) -> ErrorKind {
         self.kind

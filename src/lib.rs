@@ -13,6 +13,10 @@ mod client;
 pub mod cookies;
 pub mod endpoint;
 mod error;
+#[cfg(feature = "capi")]
+pub mod ffi;
+#[doc(hidden)]
+pub mod fuzz;
 mod http;
 pub mod providers;
 pub mod session;

@@ -1,4 +1,592 @@
-fn main() {
-    eprintln!("authjs CLI: not built yet");
-    std::process::exit(2);
+//! `authjs`: the command-line client for Auth.js / NextAuth.js servers.
+//!
+//! A thin layer over [`authjs::Client`]: argument parsing, the per-server cookie jar
+//! file, stdin/terminal input and output formatting live here; the protocol does not.
+//! See `docs/cli.md` for the user documentation and the exit statuses.
+
+// The crate root is src/bin/authjs.rs, so its modules are named by path.
+#[path = "authjs/args.rs"]
+mod args;
+#[path = "authjs/input.rs"]
+mod input;
+#[path = "authjs/jar.rs"]
+mod jar;
+#[path = "authjs/output.rs"]
+mod output;
+
+use args::{Cli, Command, CookieFormat};
+use authjs::{
+    Body, Client, DEFAULT_CONNECT_TIMEOUT, Endpoint, ErrorKind, Session, SignInOptions,
+    SignInResponse, SignOutOptions,
+};
+use clap::Parser;
+use serde_json::{Value, json};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Exit status when the server refused a sign-in.
+const EXIT_REFUSED: u8 = 1;
+/// Exit status for usage errors (clap uses it too).
+const EXIT_USAGE: u8 = 2;
+/// Exit status when there is no session where one is required.
+const EXIT_NOT_SIGNED_IN: u8 = 3;
+/// Exit status of an interrupted password prompt (128 + SIGINT).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// The exit status of a core error: `10 + ErrorKind` (11 invalid argument … 20 I/O).
+fn exit_code(kind: ErrorKind) -> u8 {
+    10 + kind as u8
+}
+
+/// Why the command failed: an exit status and a message for stderr (never a secret).
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+    /// Shown with `--verbose`.
+    pub detail: Option<String>,
+    /// Exit without a message (stdout closed, Ctrl-C at a prompt).
+    pub quiet: bool,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            message: message.into(),
+            detail: None,
+            quiet: false,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(EXIT_USAGE, message)
+    }
+
+    pub fn io(message: impl Into<String>) -> Self {
+        Self::new(exit_code(ErrorKind::Io), message)
+    }
+
+    pub fn interrupted() -> Self {
+        Failure {
+            quiet: true,
+            ..Self::new(EXIT_INTERRUPTED, "interrupted")
+        }
+    }
+}
+
+impl From<authjs::Error> for Failure {
+    fn from(e: authjs::Error) -> Self {
+        let mut detail = format!("error kind: {}", e.kind());
+        if let Some(s) = e.status() {
+            detail.push_str(&format!("; HTTP status {s}"));
+        }
+        if let Some(b) = e.body_excerpt() {
+            detail.push_str(&format!("; the reply begins: {}", output::clean(b)));
+        }
+        Failure {
+            detail: Some(detail),
+            ..Failure::new(exit_code(e.kind()), e.message())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let verbose = cli.verbose;
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            if !f.quiet {
+                eprintln!("authjs: {}", f.message);
+                if verbose && let Some(d) = &f.detail {
+                    eprintln!("authjs: ({d})");
+                }
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// The server URL: `--url`, else `AUTH_URL`, else `NEXTAUTH_URL` (empty values are
+/// ignored).
+fn server_url(flag: Option<String>) -> Result<String, Failure> {
+    let non_empty = |v: String| (!v.trim().is_empty()).then_some(v);
+    flag.and_then(non_empty)
+        .or_else(|| std::env::var("AUTH_URL").ok().and_then(non_empty))
+        .or_else(|| std::env::var("NEXTAUTH_URL").ok().and_then(non_empty))
+        .ok_or_else(|| {
+            Failure::usage(
+                "no server URL: pass --url URL or set AUTH_URL (or NEXTAUTH_URL), e.g. \
+                 http://127.0.0.1:3000",
+            )
+        })
+}
+
+fn run(cli: Cli) -> Result<u8, Failure> {
+    let url = server_url(cli.url)?;
+    let endpoint = Endpoint::parse(&url, cli.base_path.as_deref())?;
+    let jar = match cli.jar {
+        Some(p) => p,
+        None => jar::default_path(&endpoint)?,
+    };
+    if cli.verbose {
+        eprintln!(
+            "authjs: server {}, cookie jar {}",
+            endpoint.base_url(),
+            jar.display()
+        );
+    }
+    let mut builder = Client::builder(url)
+        .cookie_file(jar)
+        .allow_insecure_http(cli.allow_http);
+    if let Some(p) = cli.base_path {
+        builder = builder.base_path(p);
+    }
+    if let Some(t) = cli.timeout {
+        builder = builder
+            .timeout(t)
+            .connect_timeout(t.min(DEFAULT_CONNECT_TIMEOUT));
+    }
+    for ca in cli.ca_cert {
+        builder = builder.add_root_certificate_file(ca);
+    }
+    let client = builder.build().map_err(|e| {
+        let refused_http = e.kind() == ErrorKind::InvalidArgument
+            && !endpoint.is_https()
+            && !endpoint.is_loopback();
+        let mut f = Failure::from(e);
+        if refused_http && !cli.allow_http {
+            f.message.push_str(" (with this tool: --allow-http)");
+        }
+        f
+    })?;
+    let ctx = Ctx {
+        client,
+        json: cli.json,
+        verbose: cli.verbose,
+    };
+    match cli.command {
+        Command::Providers => ctx.providers(),
+        Command::Csrf => ctx.csrf(),
+        Command::Session { require } => ctx.session(require),
+        Command::Signin {
+            provider,
+            fields,
+            password_stdin,
+            callback_url,
+            params,
+        } => ctx.sign_in(provider, fields, password_stdin, callback_url, params),
+        Command::Complete { link } => ctx.complete(link),
+        Command::Update { data } => ctx.update(data),
+        Command::Signout { callback_url } => ctx.sign_out(callback_url),
+        Command::Fetch {
+            method,
+            data,
+            headers,
+            include,
+            no_fail,
+            path,
+        } => ctx.fetch(method, data, headers, include, no_fail, path),
+        Command::Cookies { format, clear } => ctx.cookies(format, clear),
+    }
+}
+
+struct Ctx {
+    client: Client,
+    json: bool,
+    verbose: bool,
+}
+
+impl Ctx {
+    fn providers(&self) -> Result<u8, Failure> {
+        let providers = self.client.get_providers()?;
+        if self.json {
+            print_json(&serde_json::to_value(&providers).unwrap_or(Value::Null))?;
+        } else {
+            out(output::providers_table(&providers).as_bytes())?;
+        }
+        Ok(0)
+    }
+
+    fn csrf(&self) -> Result<u8, Failure> {
+        let token = self.client.get_csrf_token()?;
+        if self.json {
+            print_json(&json!({ "csrfToken": token }))?;
+        } else {
+            out(format!("{token}\n").as_bytes())?;
+        }
+        Ok(0)
+    }
+
+    fn session(&self, require: bool) -> Result<u8, Failure> {
+        let session = self.client.get_session()?;
+        self.print_session(session.as_ref())?;
+        Ok(if session.is_none() && require {
+            EXIT_NOT_SIGNED_IN
+        } else {
+            0
+        })
+    }
+
+    /// The session as JSON (`null` when signed out) or as one line.
+    fn print_session(&self, session: Option<&Session>) -> Result<(), Failure> {
+        match (session, self.json) {
+            (Some(s), true) => print_json(s.raw()),
+            (None, true) => print_json(&Value::Null),
+            (Some(s), false) => out(format!("{}\n", output::session_line(s)).as_bytes()),
+            (None, false) => out(b"Not signed in\n"),
+        }
+    }
+
+    fn sign_in(
+        &self,
+        provider: Option<String>,
+        raw_fields: Vec<String>,
+        password_stdin: bool,
+        callback_url: Option<String>,
+        raw_params: Vec<String>,
+    ) -> Result<u8, Failure> {
+        let mut fields = raw_fields
+            .iter()
+            .map(|f| input::key_value(f, "-f"))
+            .collect::<Result<Vec<_>, _>>()?;
+        if password_stdin {
+            if fields.iter().any(|(k, _)| k == "password") {
+                return Err(Failure::usage(
+                    "--password-stdin and -f password=... both set the password",
+                ));
+            }
+            fields.push(("password".to_string(), "-".to_string()));
+        }
+        if fields.iter().filter(|(_, v)| v == "-").count() > 1 {
+            return Err(Failure::usage(
+                "only one field can be read from stdin (-f KEY=- or --password-stdin)",
+            ));
+        }
+        for (k, v) in &fields {
+            if v != "-" && k.to_ascii_lowercase().contains("password") {
+                eprintln!(
+                    "authjs: warning: a password on the command line is visible to other \
+                     users and kept in shell history; use -f {k}=- or --password-stdin"
+                );
+            }
+        }
+        let params = raw_params
+            .iter()
+            .map(|p| input::key_value(p, "--param"))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        // Fetching the providers first primes the core's cache (sign_in then sends no
+        // second providers request), tells how to describe the outcome, and avoids
+        // prompting for a password for a provider the server does not have.
+        let kind = match &provider {
+            Some(id) => {
+                let providers = self.client.get_providers()?;
+                match providers.get(id) {
+                    Some(p) => Some(p.kind.clone()),
+                    None => {
+                        // The core reports the unknown provider, with the known ids.
+                        self.client.sign_in(Some(id), SignInOptions::new())?;
+                        return Err(Failure::new(
+                            exit_code(ErrorKind::UnknownProvider),
+                            format!("the server has no provider {:?}", output::clean(id)),
+                        ));
+                    }
+                }
+            }
+            None => None,
+        };
+
+        for (k, v) in fields.iter_mut() {
+            if v == "-" {
+                let prompt = format!("{}: ", capitalised(k));
+                *v = input::secret_line(&prompt, &format!("the value of -f {k}=-"))?;
+            }
+        }
+        let mut options = SignInOptions::new();
+        options.fields = fields;
+        options.callback_url = callback_url;
+        options.authorization_params = params;
+        let res = self.client.sign_in(provider.as_deref(), options)?;
+        if !res.ok {
+            return self.refused(&res);
+        }
+        if self.json {
+            print_json(&res.to_json())?;
+            return Ok(0);
+        }
+        let url = res.url.as_deref().map(output::clean).unwrap_or_default();
+        match kind.as_deref() {
+            None => out(format!("Sign in with a browser at: {url}\n").as_bytes()).map(|_| 0),
+            Some("credentials") => self.signed_in(),
+            Some("email") => out(
+                "A sign-in link is on its way. Finish with:\n  authjs complete -    \
+                 (and paste the link, or pipe it in)\n"
+                    .as_bytes(),
+            )
+            .map(|_| 0),
+            Some("oauth") | Some("oidc") => out(format!(
+                "Open this URL in a browser to continue:\n{url}\nThen capture the URL the \
+                     provider redirects back to and finish with:\n  authjs complete -\n"
+            )
+            .as_bytes())
+            .map(|_| 0),
+            Some(_) => out(format!("Next: {url}\n").as_bytes()).map(|_| 0),
+        }
+    }
+
+    /// After a sign-in that should have set the session cookie: show the session.
+    fn signed_in(&self) -> Result<u8, Failure> {
+        match self.client.get_session()? {
+            Some(s) => {
+                out(format!("{}\n", output::session_line(&s)).as_bytes())?;
+                Ok(0)
+            }
+            None => {
+                eprintln!("authjs: the server accepted the sign-in but reports no session");
+                Ok(EXIT_NOT_SIGNED_IN)
+            }
+        }
+    }
+
+    /// A sign-in the server refused: JSON on stdout with `--json`, a line on stderr.
+    fn refused(&self, res: &SignInResponse) -> Result<u8, Failure> {
+        if self.json {
+            print_json(&res.to_json())?;
+        }
+        let mut line = match &res.error {
+            Some(e) => format!("Sign-in refused: {}", output::clean(e)),
+            None => format!("Sign-in refused (HTTP {})", res.status),
+        };
+        if self.verbose {
+            match &res.code {
+                Some(c) => line.push_str(&format!(
+                    " (code {}, HTTP {})",
+                    output::clean(c),
+                    res.status
+                )),
+                None => line.push_str(&format!(" (HTTP {})", res.status)),
+            }
+        }
+        eprintln!("{line}");
+        Ok(EXIT_REFUSED)
+    }
+
+    fn complete(&self, url: String) -> Result<u8, Failure> {
+        let url = if url == "-" {
+            input::secret_line("Sign-in URL (not shown): ", "the sign-in URL")?
+        } else {
+            url
+        };
+        let res = self.client.complete_sign_in(url.trim())?;
+        if !res.ok {
+            return self.refused(&res);
+        }
+        if self.json {
+            print_json(&res.to_json())?;
+            return Ok(0);
+        }
+        self.signed_in()
+    }
+
+    fn update(&self, data: Option<String>) -> Result<u8, Failure> {
+        let parse = |bytes: &[u8]| {
+            serde_json::from_slice::<Value>(bytes)
+                .map_err(|e| Failure::usage(format!("the update data is not valid JSON: {e}")))
+        };
+        let data = match data.as_deref() {
+            None => Value::Null,
+            Some("-") => parse(&input::stdin_bytes("the update data")?)?,
+            Some(s) => parse(s.as_bytes())?,
+        };
+        let session = self.client.update_session(data)?;
+        self.print_session(session.as_ref())?;
+        Ok(if session.is_some() {
+            0
+        } else {
+            EXIT_NOT_SIGNED_IN
+        })
+    }
+
+    fn sign_out(&self, callback_url: Option<String>) -> Result<u8, Failure> {
+        let res = self.client.sign_out(SignOutOptions { callback_url })?;
+        if self.json {
+            print_json(&json!({ "url": res.url }))?;
+        } else {
+            out(b"Signed out\n")?;
+        }
+        Ok(0)
+    }
+
+    fn fetch(
+        &self,
+        method: Option<String>,
+        data: Option<String>,
+        raw_headers: Vec<String>,
+        include: bool,
+        no_fail: bool,
+        path: String,
+    ) -> Result<u8, Failure> {
+        let mut headers = raw_headers
+            .iter()
+            .map(|h| input::header(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let body = match data {
+            None => None,
+            Some(d) => {
+                let bytes = if d == "@-" {
+                    input::stdin_bytes("the request body")?
+                } else if let Some(file) = d.strip_prefix('@') {
+                    std::fs::read(file)
+                        .map_err(|e| Failure::io(format!("cannot read {file}: {e}")))?
+                } else {
+                    d.into_bytes()
+                };
+                // The core sets Content-Type from the body: take the user's, if any.
+                let given = headers
+                    .iter()
+                    .position(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                    .map(|i| headers.remove(i).1);
+                let content_type = given.unwrap_or_else(|| default_content_type(&bytes).into());
+                Some(Body::Raw {
+                    content_type,
+                    bytes,
+                })
+            }
+        };
+        let method =
+            method.unwrap_or_else(|| if body.is_some() { "POST" } else { "GET" }.to_string());
+        let res = self.client.request(&method, &path, body, &headers)?;
+        if self.json {
+            print_json(&res.to_json())?;
+        } else {
+            if include {
+                let mut head = format!("HTTP {}\r\n", res.status);
+                for (k, v) in &res.headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                head.push_str("\r\n");
+                out(head.as_bytes())?;
+            }
+            out(&res.body)?;
+            // Keep a terminal prompt (or the error line below) off the body's last line.
+            if std::io::stdout().is_terminal() && res.body.last().is_some_and(|b| *b != b'\n') {
+                out(b"\n")?;
+            }
+        }
+        if res.status >= 400 && !no_fail {
+            let shown = path.split(['?', '#']).next().unwrap_or("");
+            eprintln!(
+                "authjs: {} {}: the server answered HTTP {}",
+                output::clean(&method),
+                output::clean(shown),
+                res.status
+            );
+            return Ok(exit_code(ErrorKind::Http));
+        }
+        Ok(0)
+    }
+
+    fn cookies(&self, format: Option<CookieFormat>, clear: bool) -> Result<u8, Failure> {
+        if clear {
+            self.client.clear_cookies()?;
+            if !self.json {
+                out(b"Cookie jar cleared\n")?;
+            }
+            return Ok(0);
+        }
+        let format = format.unwrap_or(if self.json {
+            CookieFormat::Json
+        } else {
+            CookieFormat::Header
+        });
+        let text = match format {
+            CookieFormat::Header => {
+                let h = self.client.cookie_header();
+                if h.is_empty() { h } else { h + "\n" }
+            }
+            CookieFormat::Netscape => self.client.netscape_cookies(),
+            CookieFormat::Json => self.client.export_cookies()? + "\n",
+        };
+        out(text.as_bytes())?;
+        Ok(0)
+    }
+}
+
+/// `application/json` for a body that is a JSON object or array, else a form (curl's
+/// default for `-d`).
+fn default_content_type(bytes: &[u8]) -> &'static str {
+    let trimmed = bytes.trim_ascii_start();
+    if (trimmed.starts_with(b"{") || trimmed.starts_with(b"["))
+        && serde_json::from_slice::<Value>(bytes).is_ok()
+    {
+        "application/json"
+    } else {
+        "application/x-www-form-urlencoded"
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => output::clean(&(f.to_uppercase().collect::<String>() + c.as_str())),
+        None => String::new(),
+    }
+}
+
+/// Writes to stdout. A closed stdout (`authjs fetch … | head -1`) ends the program
+/// quietly with status 0: the reader has what it wanted.
+fn out(bytes: &[u8]) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(Failure {
+            quiet: true,
+            ..Failure::new(0, "stdout closed")
+        }),
+        Err(e) => Err(Failure::io(format!("cannot write to stdout: {e}"))),
+    }
+}
+
+fn print_json(v: &Value) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".to_string());
+    out(format!("{text}\n").as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_error_kinds() {
+        let codes: Vec<u8> = ErrorKind::ALL.iter().map(|k| exit_code(*k)).collect();
+        assert_eq!(codes, (11..=20).collect::<Vec<u8>>());
+        assert_eq!(exit_code(ErrorKind::Network), 12);
+        assert_eq!(exit_code(ErrorKind::UnknownProvider), 18);
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(default_content_type(b" {\"a\":1}"), "application/json");
+        assert_eq!(default_content_type(b"[1]"), "application/json");
+        assert_eq!(
+            default_content_type(b"a=1&b=2"),
+            "application/x-www-form-urlencoded"
+        );
+        assert_eq!(
+            default_content_type(b"{not json"),
+            "application/x-www-form-urlencoded"
+        );
+        assert_eq!(
+            default_content_type(b"5"),
+            "application/x-www-form-urlencoded"
+        );
+    }
+
+    #[test]
+    fn capitals() {
+        assert_eq!(capitalised("password"), "Password");
+        assert_eq!(capitalised(""), "");
+    }
 }

@@ -1,0 +1,362 @@
+/*
+ * authjs.hpp: a header-only C++17 wrapper of the libauthjs C API (authjs.h).
+ *
+ *   authjs::Client client("http://127.0.0.1:3000");
+ *   auto res = client.sign_in("credentials",
+ *                             R"({"username": "alice", "password": "..."})");
+ *   if (res.ok) {
+ *     if (auto session = client.session()) std::cout << *session->user_name() << "\n";
+ *   }
+ *
+ * - authjs::Client is move-only and owns its AuthjsClient; it may be used from many
+ *   threads at once (the methods are const for that reason).
+ * - Every failure throws authjs::Error, which carries the AuthjsStatus and the message.
+ *   A refused sign-in (wrong password) is not a failure: SignInResult::ok is false.
+ * - JSON arguments and results are std::string in the JavaScript client's shapes; parse
+ *   them with the JSON library of your choice.
+ * - Every function is inline: include this header from as many translation units as
+ *   you like. Link with libauthjs (pkg-config --libs authjs).
+ */
+#ifndef AUTHJS_HPP
+#define AUTHJS_HPP
+
+#include "authjs.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace authjs {
+
+/// A failed call: the status (AUTHJS_ERR_*) and the library's message.
+class Error : public std::runtime_error {
+public:
+    Error(AuthjsStatus status, const std::string &message)
+        : std::runtime_error(message), status_(status) {}
+
+    /// The status, e.g. AUTHJS_ERR_NETWORK.
+    AuthjsStatus status() const noexcept { return status_; }
+
+    /// The status's name, e.g. "AUTHJS_ERR_NETWORK" (static string).
+    const char *status_name() const noexcept {
+        return authjs_status_name(static_cast<uint32_t>(status_));
+    }
+
+private:
+    AuthjsStatus status_;
+};
+
+namespace detail {
+
+struct StringDeleter {
+    void operator()(char *s) const noexcept { authjs_string_free(s); }
+};
+using OwnedString = std::unique_ptr<char, StringDeleter>;
+
+/// Throws the thread's last error for a failed status.
+[[noreturn]] inline void throw_status(AuthjsStatus status) {
+    throw Error(status, authjs_last_error_message());
+}
+
+inline void check(AuthjsStatus status) {
+    if (status != AUTHJS_OK) {
+        throw_status(status);
+    }
+}
+
+/// Takes ownership of a string returned through a `char **`, copies it, frees it.
+inline std::string take(char *s) {
+    OwnedString owned(s);
+    return owned ? std::string(owned.get()) : std::string();
+}
+
+/// Like take(), but NULL becomes std::nullopt.
+inline std::optional<std::string> take_optional(char *s) {
+    OwnedString owned(s);
+    if (!owned) {
+        return std::nullopt;
+    }
+    return std::string(owned.get());
+}
+
+inline std::optional<std::string> borrowed(const char *s) {
+    if (s == nullptr) {
+        return std::nullopt;
+    }
+    return std::string(s);
+}
+
+} // namespace detail
+
+/// A string argument that may be absent (NULL in the C API): accepts std::nullopt,
+/// nullptr, a C string, a std::string or a std::optional<std::string>. It only borrows
+/// the string, so use it as a parameter type only. (Parameters are not
+/// std::optional<std::string> because GCC 12 reports false -Wmaybe-uninitialized
+/// warnings for such defaulted parameters at -O1 and above.)
+class OptionalString {
+public:
+    OptionalString() noexcept = default;
+    OptionalString(std::nullopt_t) noexcept {}
+    OptionalString(std::nullptr_t) noexcept {}
+    OptionalString(const char *s) noexcept : ptr_(s) {}
+    OptionalString(const std::string &s) noexcept : ptr_(s.c_str()) {}
+    OptionalString(const std::optional<std::string> &s) noexcept
+        : ptr_(s ? s->c_str() : nullptr) {}
+
+    /// The string, or nullptr when absent.
+    const char *c_str() const noexcept { return ptr_; }
+
+private:
+    const char *ptr_ = nullptr;
+};
+
+/// The library version at run time (e.g. "0.1.0").
+inline std::string version() { return authjs_version(); }
+
+/// A session (getSession()). Move-only; owns an AuthjsSession.
+class Session {
+public:
+    /// Takes ownership of a non-NULL AuthjsSession.
+    explicit Session(AuthjsSession *raw) noexcept : raw_(raw) {}
+    Session(Session &&other) noexcept : raw_(std::exchange(other.raw_, nullptr)) {}
+    Session &operator=(Session &&other) noexcept {
+        if (this != &other) {
+            authjs_session_free(raw_);
+            raw_ = std::exchange(other.raw_, nullptr);
+        }
+        return *this;
+    }
+    Session(const Session &) = delete;
+    Session &operator=(const Session &) = delete;
+    ~Session() { authjs_session_free(raw_); }
+
+    /// session.user.name, if present.
+    std::optional<std::string> user_name() const {
+        return detail::borrowed(authjs_session_user_name(raw_));
+    }
+    /// session.user.email, if present.
+    std::optional<std::string> user_email() const {
+        return detail::borrowed(authjs_session_user_email(raw_));
+    }
+    /// session.user.image, if present.
+    std::optional<std::string> user_image() const {
+        return detail::borrowed(authjs_session_user_image(raw_));
+    }
+    /// session.expires (ISO 8601), if present.
+    std::optional<std::string> expires() const {
+        return detail::borrowed(authjs_session_expires(raw_));
+    }
+    /// The whole session as JSON, as the server sent it.
+    std::string json() const {
+        const char *s = authjs_session_json(raw_);
+        return s ? std::string(s) : std::string("null");
+    }
+    /// Any top-level field as JSON (get("role") == "\"admin\""), if present.
+    std::optional<std::string> get(const std::string &key) const {
+        char *out = nullptr;
+        detail::check(authjs_session_get(raw_, key.c_str(), &out));
+        return detail::take_optional(out);
+    }
+
+    /// The underlying C object (still owned by this Session).
+    const AuthjsSession *get_raw() const noexcept { return raw_; }
+
+private:
+    AuthjsSession *raw_;
+};
+
+/// The result of a sign-in ({error, code, status, ok, url}).
+struct SignInResult {
+    bool ok = false;
+    uint16_t status = 0;
+    std::optional<std::string> error;
+    std::optional<std::string> code;
+    std::optional<std::string> url;
+};
+
+/// One provider, as the server lists it.
+struct Provider {
+    std::string id;
+    std::string name;
+    std::string type;
+    std::string signin_url;
+    std::string callback_url;
+};
+
+/// A client for one Auth.js server. Move-only RAII owner of an AuthjsClient; usable
+/// from many threads at once. The methods of a moved-from Client throw
+/// authjs::Error(AUTHJS_ERR_NULL_ARGUMENT).
+class Client {
+public:
+    /// See authjs_client_new() for base_url and the keys of options_json.
+    explicit Client(const std::string &base_url, OptionalString options_json = {})
+        : raw_(authjs_client_new(base_url.c_str(), options_json.c_str())) {
+        if (raw_ == nullptr) {
+            detail::throw_status(authjs_last_error_status());
+        }
+    }
+    Client(Client &&other) noexcept : raw_(std::exchange(other.raw_, nullptr)) {}
+    Client &operator=(Client &&other) noexcept {
+        if (this != &other) {
+            authjs_client_free(raw_);
+            raw_ = std::exchange(other.raw_, nullptr);
+        }
+        return *this;
+    }
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+    ~Client() { authjs_client_free(raw_); }
+
+    /// The underlying C handle (still owned by this Client).
+    AuthjsClient *get() const noexcept { return raw_; }
+
+    /// Gives up ownership of the C handle (release it with authjs_client_free).
+    AuthjsClient *release() noexcept { return std::exchange(raw_, nullptr); }
+
+    /// getSession(): the session, or std::nullopt when signed out.
+    std::optional<Session> session() const {
+        AuthjsSession *out = nullptr;
+        detail::check(authjs_get_session_object(raw_, &out));
+        if (out == nullptr) {
+            return std::nullopt;
+        }
+        return std::optional<Session>(std::in_place, out);
+    }
+
+    /// getSession() as JSON ("null" when signed out).
+    std::string session_json() const {
+        char *out = nullptr;
+        detail::check(authjs_get_session(raw_, &out));
+        return detail::take(out);
+    }
+
+    /// getCsrfToken(). The token is a credential: do not log it.
+    std::string csrf_token() const {
+        char *out = nullptr;
+        detail::check(authjs_get_csrf_token(raw_, &out));
+        return detail::take(out);
+    }
+
+    /// getProviders(), in id order.
+    std::vector<Provider> providers() const {
+        AuthjsProviders *raw = nullptr;
+        detail::check(authjs_get_providers_object(raw_, &raw));
+        std::unique_ptr<AuthjsProviders, void (*)(AuthjsProviders *)> owned(
+            raw, authjs_providers_free);
+        std::vector<Provider> out;
+        const size_t n = authjs_providers_count(raw);
+        out.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+            out.push_back(Provider{
+                authjs_providers_id(raw, i),
+                authjs_providers_name(raw, i),
+                authjs_providers_type(raw, i),
+                authjs_providers_signin_url(raw, i),
+                authjs_providers_callback_url(raw, i),
+            });
+        }
+        return out;
+    }
+
+    /// getProviders() as JSON (an object keyed by provider id).
+    std::string providers_json() const {
+        char *out = nullptr;
+        detail::check(authjs_get_providers(raw_, &out));
+        return detail::take(out);
+    }
+
+    /// signIn(provider, options, authorizationParams). provider std::nullopt gives the
+    /// sign-in page URL; options_json is the JS SignInOptions object, e.g.
+    /// {"username": "alice", "password": "..."}. A refused sign-in returns ok == false.
+    SignInResult sign_in(OptionalString provider,
+                         OptionalString options_json = {},
+                         OptionalString authorization_params_json = {}) const {
+        AuthjsSignInResult *raw = nullptr;
+        detail::check(authjs_sign_in_result(raw_, provider.c_str(),
+                                            options_json.c_str(),
+                                            authorization_params_json.c_str(),
+                                            &raw));
+        std::unique_ptr<AuthjsSignInResult, void (*)(AuthjsSignInResult *)> owned(
+            raw, authjs_sign_in_result_free);
+        SignInResult out;
+        out.ok = authjs_sign_in_result_ok(raw);
+        out.status = authjs_sign_in_result_status(raw);
+        out.error = detail::borrowed(authjs_sign_in_result_error(raw));
+        out.code = detail::borrowed(authjs_sign_in_result_code(raw));
+        out.url = detail::borrowed(authjs_sign_in_result_url(raw));
+        return out;
+    }
+
+    /// sign_in() returning the JSON {error, code, status, ok, url}.
+    std::string sign_in_json(OptionalString provider,
+                             OptionalString options_json = {},
+                             OptionalString authorization_params_json = {}) const {
+        char *out = nullptr;
+        detail::check(authjs_sign_in(raw_, provider.c_str(),
+                                     options_json.c_str(),
+                                     authorization_params_json.c_str(), &out));
+        return detail::take(out);
+    }
+
+    /// Finishes a sign-in from an email magic link or OAuth callback URL; returns the
+    /// JSON {error, code, status, ok, url}.
+    std::string complete_sign_in(const std::string &callback_url) const {
+        char *out = nullptr;
+        detail::check(authjs_complete_sign_in(raw_, callback_url.c_str(), &out));
+        return detail::take(out);
+    }
+
+    /// useSession().update(data): returns the updated session as JSON ("null" when
+    /// signed out). std::nullopt only refreshes the session.
+    std::string update_session(OptionalString data_json) const {
+        char *out = nullptr;
+        detail::check(authjs_update_session(raw_, data_json.c_str(), &out));
+        return detail::take(out);
+    }
+
+    /// signOut(): returns the JSON {url}. The jar holds no session cookie afterwards.
+    std::string sign_out(OptionalString options_json = {}) const {
+        char *out = nullptr;
+        detail::check(authjs_sign_out(raw_, options_json.c_str(), &out));
+        return detail::take(out);
+    }
+
+    /// A request to the app's own routes with the jar's cookies; returns the JSON
+    /// {status, headers, body}. Any HTTP status is a success here.
+    std::string request(const std::string &method, const std::string &path_or_url,
+                        OptionalString body = {}) const {
+        char *out = nullptr;
+        detail::check(authjs_request(raw_, method.c_str(), path_or_url.c_str(),
+                                     body.c_str(), &out));
+        return detail::take(out);
+    }
+
+    /// The Cookie header the jar would send. A credential: do not log it.
+    std::string cookie_header() const {
+        char *out = nullptr;
+        detail::check(authjs_cookie_header(raw_, &out));
+        return detail::take(out);
+    }
+
+    /// Writes the jar to a file (mode 0600).
+    void save_cookies(const std::string &path) const {
+        detail::check(authjs_save_cookies(raw_, path.c_str()));
+    }
+
+    /// Replaces the jar with the cookies saved in a file.
+    void load_cookies(const std::string &path) const {
+        detail::check(authjs_load_cookies(raw_, path.c_str()));
+    }
+
+private:
+    AuthjsClient *raw_;
+};
+
+} // namespace authjs
+
+#endif /* AUTHJS_HPP */

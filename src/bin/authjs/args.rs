@@ -1,0 +1,279 @@
+//! The command line, declared with clap.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The exit statuses, shown by `authjs --help` and documented in `docs/cli.md`.
+pub const EXIT_STATUS_HELP: &str = "\
+Exit status:
+  0    success
+  1    sign-in refused by the server (wrong password, AccessDenied, Verification, ...)
+  2    usage error (bad arguments, no server URL, nothing to read on stdin)
+  3    not signed in (session --require; update or sign-in that leaves no session)
+  11   invalid argument (malformed URL or header, cookie jar of another server, ...)
+  12   network: the server could not be reached
+  13   timeout
+  14   TLS: handshake failed or certificate not trusted (see --ca-cert)
+  15   HTTP error status; `fetch` got HTTP >= 400 (unless --no-fail)
+  16   protocol: the reply is not Auth.js's (often a wrong --base-path)
+  17   CSRF token rejected
+  18   unknown provider
+  19   unsupported provider (WebAuthn / passkeys)
+  20   local I/O: cookie jar, input file, stdout
+  130  interrupted at a password prompt
+
+Environment:
+  AUTH_URL, NEXTAUTH_URL   default for --url (in that order)
+  AUTHJS_JAR               default for --jar
+  XDG_STATE_HOME           where the default cookie jars live ($XDG_STATE_HOME/authjs/,
+                           else ~/.local/state/authjs/)";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "authjs",
+    version,
+    about = "Talk to an Auth.js / NextAuth.js server from the shell: providers, CSRF, \
+             sign-in, session, sign-out, authenticated requests",
+    long_about = "Talk to an Auth.js / NextAuth.js server from the shell: what next-auth/react \
+                  does in a browser (getProviders, getCsrfToken, signIn, getSession, \
+                  update, signOut), plus authenticated requests to the app's own routes.\n\n\
+                  Cookies persist between invocations in a per-server jar file (mode 0600), \
+                  so `authjs signin` followed by `authjs fetch /api/me` just works.",
+    after_help = EXIT_STATUS_HELP,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The app's URL, as NEXTAUTH_URL / AUTH_URL (http://host:3000 means
+    /// http://host:3000/api/auth) [default: $AUTH_URL, then $NEXTAUTH_URL]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "URL"
+    )]
+    pub url: Option<String>,
+
+    /// The cookie jar file [default: $XDG_STATE_HOME/authjs/<server>.json]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE",
+        env = "AUTHJS_JAR"
+    )]
+    pub jar: Option<PathBuf>,
+
+    /// Trust this CA certificate (PEM) in addition to the system's roots; repeatable
+    #[arg(
+        long = "ca-cert",
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
+    pub ca_cert: Vec<PathBuf>,
+
+    /// Print JSON shaped like the JS client's return values
+    #[arg(long, global = true, help_heading = "Global options")]
+    pub json: bool,
+
+    /// Timeout of each request, in seconds [default: 30]
+    #[arg(long, global = true, help_heading = "Global options", value_name = "SECS", value_parser = parse_timeout)]
+    pub timeout: Option<Duration>,
+
+    /// Allow plain http:// to a host that is not loopback (passwords and cookies travel
+    /// unencrypted)
+    #[arg(long = "allow-http", global = true)]
+    pub allow_http: bool,
+
+    /// The Auth.js API path, when it is not the URL's path [default: /api/auth]
+    #[arg(
+        long = "base-path",
+        global = true,
+        help_heading = "Global options",
+        value_name = "PATH"
+    )]
+    pub base_path: Option<String>,
+
+    /// Explain failures in more detail (error kind, HTTP status, start of the reply)
+    #[arg(short, long, global = true, help_heading = "Global options")]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the server's sign-in providers (getProviders)
+    Providers,
+
+    /// Print a CSRF token (getCsrfToken)
+    Csrf,
+
+    /// Show the current session (getSession)
+    Session {
+        /// Exit with status 3 when not signed in
+        #[arg(long)]
+        require: bool,
+    },
+
+    /// Sign in (signIn): credentials, email magic link, or start an OAuth flow
+    #[command(after_help = "Examples:\n  \
+        authjs signin credentials -f username=alice --password-stdin\n  \
+        authjs signin email -f email=alice@example.com\n  \
+        authjs signin github --param prompt=login")]
+    Signin {
+        /// Provider id (`authjs providers` lists them); without it, print the sign-in
+        /// page URL
+        #[arg(value_name = "PROVIDER")]
+        provider: Option<String>,
+
+        /// A form field; `-f password=-` reads the value from stdin (without echo on a
+        /// terminal); repeatable
+        #[arg(short = 'f', long = "field", value_name = "KEY=VALUE")]
+        fields: Vec<String>,
+
+        /// Shorthand for `-f password=-`
+        #[arg(long)]
+        password_stdin: bool,
+
+        /// Where the server should send the user afterwards (callbackUrl)
+        #[arg(long, value_name = "URL")]
+        callback_url: Option<String>,
+
+        /// An authorization parameter (OAuth: prompt, login_hint, ...); repeatable
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+    },
+
+    /// Finish a sign-in with an email magic link or a captured OAuth callback URL
+    Complete {
+        /// The URL; `-` reads it from stdin (a magic link is a credential: prefer `-`)
+        // Not named `url`: that id belongs to the global --url.
+        #[arg(value_name = "URL")]
+        link: String,
+    },
+
+    /// Update the session (useSession().update); prints the new session
+    Update {
+        /// JSON data for the server's update trigger; `-` reads it from stdin; without
+        /// it the session is only refreshed
+        #[arg(value_name = "JSON")]
+        data: Option<String>,
+    },
+
+    /// Sign out (signOut); the jar keeps no session cookie whatever the outcome
+    Signout {
+        /// Where the server should send the user afterwards (callbackUrl)
+        #[arg(long, value_name = "URL")]
+        callback_url: Option<String>,
+    },
+
+    /// Send an authenticated request to the app's own routes; the body goes to stdout
+    #[command(
+        after_help = "Exits with status 15 when the server answers HTTP 400 or more \
+        (the body is still printed), unless --no-fail. Redirects are not followed.\n\n\
+        Examples:\n  \
+        authjs fetch /api/me\n  \
+        authjs fetch -d '{\"a\":1}' /api/echo\n  \
+        authjs fetch -X DELETE -H 'X-Thing: 1' /api/things/7"
+    )]
+    Fetch {
+        /// HTTP method [default: GET, or POST with -d]
+        #[arg(short = 'X', long = "request", value_name = "METHOD")]
+        method: Option<String>,
+
+        /// Request body; `@FILE` reads a file, `@-` stdin. Content-Type defaults to
+        /// application/json when the body is a JSON object or array, otherwise
+        /// application/x-www-form-urlencoded; set it with -H
+        #[arg(
+            short = 'd',
+            long = "data",
+            value_name = "BODY",
+            allow_hyphen_values = true
+        )]
+        data: Option<String>,
+
+        /// A request header, `Name: value`; repeatable
+        #[arg(short = 'H', long = "header", value_name = "HEADER")]
+        headers: Vec<String>,
+
+        /// Print the status line and the reply headers before the body
+        #[arg(short = 'i', long)]
+        include: bool,
+
+        /// Exit 0 even when the server answers HTTP 400 or more
+        #[arg(long)]
+        no_fail: bool,
+
+        /// A path (/api/me) or a URL of the same server
+        #[arg(value_name = "PATH")]
+        path: String,
+    },
+
+    /// Print the jar's cookies (credentials!) for other tools, or clear the jar
+    #[command(after_help = "Examples:\n  \
+        curl -H \"Cookie: $(authjs cookies)\" http://127.0.0.1:3000/api/me\n  \
+        authjs cookies --format netscape > jar.txt && curl -b jar.txt ...")]
+    Cookies {
+        /// header: a Cookie header value; netscape: cookies.txt for `curl -b`; json: the
+        /// jar file format [default: header, or json with --json]
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<CookieFormat>,
+
+        /// Remove every cookie from the jar instead (a local sign-out)
+        #[arg(long, conflicts_with = "format")]
+        clear: bool,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieFormat {
+    Header,
+    Netscape,
+    Json,
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| "expected a number of seconds, e.g. 30 or 2.5".to_string())?;
+    if secs.is_nan() || secs <= 0.0 {
+        return Err("the timeout must be greater than zero".to_string());
+    }
+    Duration::try_from_secs_f64(secs).map_err(|_| "the timeout is too large".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn subcommand_arguments_do_not_shadow_globals() {
+        let cli = Cli::try_parse_from(["authjs", "--url", "http://h", "complete", "-"]).unwrap();
+        assert_eq!(cli.url.as_deref(), Some("http://h"));
+        assert!(matches!(cli.command, Command::Complete { link } if link == "-"));
+        let cli =
+            Cli::try_parse_from(["authjs", "fetch", "/x", "--url", "http://h", "--json"]).unwrap();
+        assert_eq!(cli.url.as_deref(), Some("http://h"));
+        assert!(cli.json);
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("2.5"), Ok(Duration::from_millis(2500)));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("-1").is_err());
+        assert!(parse_timeout("NaN").is_err());
+        assert!(parse_timeout("1e300").is_err());
+        assert!(parse_timeout("x").is_err());
+    }
+}

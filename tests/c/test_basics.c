@@ -1,0 +1,451 @@
+/*
+ * C API tests that need no Auth.js server: NULL arguments for every function, frees of
+ * NULL, invalid UTF-8, malformed JSON, unknown option keys, server down (a closed
+ * loopback port), the statuses only a misbehaving server produces (a tiny fake server),
+ * status names, the version, and the last-error rules.
+ *
+ *   test_basics
+ */
+#include "harness.h"
+
+static char sentinel_char;
+#define SENTINEL (&sentinel_char)
+
+static const char *BAD_UTF8 = "\xff\xfe\xfd";
+
+static void test_version_and_names(void) {
+    char want[64];
+    static const struct {
+        AuthjsStatus status;
+        unsigned value;
+        const char *name;
+    } statuses[] = {
+        {AUTHJS_OK, 0, "AUTHJS_OK"},
+        {AUTHJS_ERR_INVALID_ARGUMENT, 1, "AUTHJS_ERR_INVALID_ARGUMENT"},
+        {AUTHJS_ERR_NETWORK, 2, "AUTHJS_ERR_NETWORK"},
+        {AUTHJS_ERR_TIMEOUT, 3, "AUTHJS_ERR_TIMEOUT"},
+        {AUTHJS_ERR_TLS, 4, "AUTHJS_ERR_TLS"},
+        {AUTHJS_ERR_HTTP, 5, "AUTHJS_ERR_HTTP"},
+        {AUTHJS_ERR_PROTOCOL, 6, "AUTHJS_ERR_PROTOCOL"},
+        {AUTHJS_ERR_CSRF, 7, "AUTHJS_ERR_CSRF"},
+        {AUTHJS_ERR_UNKNOWN_PROVIDER, 8, "AUTHJS_ERR_UNKNOWN_PROVIDER"},
+        {AUTHJS_ERR_UNSUPPORTED_PROVIDER, 9, "AUTHJS_ERR_UNSUPPORTED_PROVIDER"},
+        {AUTHJS_ERR_IO, 10, "AUTHJS_ERR_IO"},
+        {AUTHJS_ERR_NULL_ARGUMENT, 100, "AUTHJS_ERR_NULL_ARGUMENT"},
+        {AUTHJS_ERR_INVALID_UTF8, 101, "AUTHJS_ERR_INVALID_UTF8"},
+        {AUTHJS_ERR_INTERNAL, 102, "AUTHJS_ERR_INTERNAL"},
+    };
+    size_t i;
+    harness_context = "version and status names";
+
+    /* Nothing has failed on this thread yet. */
+    CHECK(str_eq(authjs_last_error_message(), ""), "initial last error is not empty");
+    CHECK(authjs_last_error_status() == AUTHJS_OK, "initial last status is not AUTHJS_OK");
+
+    snprintf(want, sizeof want, "%d.%d.%d", AUTHJS_VERSION_MAJOR, AUTHJS_VERSION_MINOR,
+             AUTHJS_VERSION_PATCH);
+    CHECK(str_eq(authjs_version(), want), "authjs_version() = %s, header says %s",
+          authjs_version(), want);
+
+    for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
+        CHECK((unsigned)statuses[i].status == statuses[i].value, "%s has value %u",
+              statuses[i].name, (unsigned)statuses[i].status);
+        CHECK(str_eq(authjs_status_name((uint32_t)statuses[i].status), statuses[i].name),
+              "authjs_status_name(%u) = %s", statuses[i].value,
+              authjs_status_name((uint32_t)statuses[i].status));
+    }
+    CHECK(str_eq(authjs_status_name(55), "AUTHJS_ERR_UNKNOWN_STATUS"), "unknown status name");
+    CHECK(str_eq(authjs_status_name(0xffffffffu), "AUTHJS_ERR_UNKNOWN_STATUS"),
+          "unknown status name (max)");
+}
+
+static void test_frees_and_accessors_of_null(void) {
+    harness_context = "NULL objects";
+    authjs_client_free(NULL);
+    authjs_string_free(NULL);
+    authjs_session_free(NULL);
+    authjs_sign_in_result_free(NULL);
+    authjs_providers_free(NULL);
+    CHECK(authjs_session_user_name(NULL) == NULL, "session_user_name(NULL)");
+    CHECK(authjs_session_user_email(NULL) == NULL, "session_user_email(NULL)");
+    CHECK(authjs_session_user_image(NULL) == NULL, "session_user_image(NULL)");
+    CHECK(authjs_session_expires(NULL) == NULL, "session_expires(NULL)");
+    CHECK(authjs_session_json(NULL) == NULL, "session_json(NULL)");
+    CHECK(!authjs_sign_in_result_ok(NULL), "sign_in_result_ok(NULL)");
+    CHECK(authjs_sign_in_result_status(NULL) == 0, "sign_in_result_status(NULL)");
+    CHECK(authjs_sign_in_result_error(NULL) == NULL, "sign_in_result_error(NULL)");
+    CHECK(authjs_sign_in_result_code(NULL) == NULL, "sign_in_result_code(NULL)");
+    CHECK(authjs_sign_in_result_url(NULL) == NULL, "sign_in_result_url(NULL)");
+    CHECK(authjs_providers_count(NULL) == 0, "providers_count(NULL)");
+    CHECK(authjs_providers_id(NULL, 0) == NULL, "providers_id(NULL)");
+    CHECK(authjs_providers_name(NULL, 0) == NULL, "providers_name(NULL)");
+    CHECK(authjs_providers_type(NULL, 0) == NULL, "providers_type(NULL)");
+    CHECK(authjs_providers_signin_url(NULL, 0) == NULL, "providers_signin_url(NULL)");
+    CHECK(authjs_providers_callback_url(NULL, 0) == NULL, "providers_callback_url(NULL)");
+}
+
+static void test_null_arguments(AuthjsClient *c) {
+    char *out = SENTINEL;
+    AuthjsSession *session = (AuthjsSession *)SENTINEL;
+    AuthjsSignInResult *result = (AuthjsSignInResult *)SENTINEL;
+    AuthjsProviders *providers = (AuthjsProviders *)SENTINEL;
+    const AuthjsStatus N = AUTHJS_ERR_NULL_ARGUMENT;
+    harness_context = "NULL arguments";
+
+    CHECK(authjs_client_new(NULL, NULL) == NULL, "client_new(NULL)");
+    CHECK(authjs_last_error_status() == N, "client_new(NULL) status %s",
+          authjs_status_name((uint32_t)authjs_last_error_status()));
+    CHECK(contains(authjs_last_error_message(), "base_url"), "message names base_url");
+
+    /* NULL client. */
+    CHECK_STATUS(authjs_get_session(NULL, &out), N);
+    CHECK(contains(authjs_last_error_message(), "client"), "message names the client");
+    CHECK_STATUS(authjs_get_csrf_token(NULL, &out), N);
+    CHECK_STATUS(authjs_get_providers(NULL, &out), N);
+    CHECK_STATUS(authjs_sign_in(NULL, "credentials", NULL, NULL, &out), N);
+    CHECK_STATUS(authjs_complete_sign_in(NULL, "/x", &out), N);
+    CHECK_STATUS(authjs_update_session(NULL, NULL, &out), N);
+    CHECK_STATUS(authjs_sign_out(NULL, NULL, &out), N);
+    CHECK_STATUS(authjs_request(NULL, "GET", "/api/me", NULL, &out), N);
+    CHECK_STATUS(authjs_cookie_header(NULL, &out), N);
+    CHECK_STATUS(authjs_save_cookies(NULL, "/tmp/x"), N);
+    CHECK_STATUS(authjs_load_cookies(NULL, "/tmp/x"), N);
+    CHECK_STATUS(authjs_get_session_object(NULL, &session), N);
+    CHECK_STATUS(authjs_sign_in_result(NULL, "credentials", NULL, NULL, &result), N);
+    CHECK_STATUS(authjs_get_providers_object(NULL, &providers), N);
+    CHECK_STATUS(authjs_session_get(NULL, "role", &out), N);
+
+    /* NULL out-parameters (checked before any request is made). */
+    CHECK_STATUS(authjs_get_session(c, NULL), N);
+    CHECK(contains(authjs_last_error_message(), "out_json"), "message names out_json");
+    CHECK_STATUS(authjs_get_csrf_token(c, NULL), N);
+    CHECK_STATUS(authjs_get_providers(c, NULL), N);
+    CHECK_STATUS(authjs_sign_in(c, "credentials", NULL, NULL, NULL), N);
+    CHECK_STATUS(authjs_complete_sign_in(c, "/x", NULL), N);
+    CHECK_STATUS(authjs_update_session(c, NULL, NULL), N);
+    CHECK_STATUS(authjs_sign_out(c, NULL, NULL), N);
+    CHECK_STATUS(authjs_request(c, "GET", "/api/me", NULL, NULL), N);
+    CHECK_STATUS(authjs_cookie_header(c, NULL), N);
+    CHECK_STATUS(authjs_get_session_object(c, NULL), N);
+    CHECK_STATUS(authjs_sign_in_result(c, "credentials", NULL, NULL, NULL), N);
+    CHECK_STATUS(authjs_get_providers_object(c, NULL), N);
+
+    /* NULL required strings. */
+    CHECK_STATUS(authjs_complete_sign_in(c, NULL, &out), N);
+    CHECK_STATUS(authjs_request(c, NULL, "/api/me", NULL, &out), N);
+    CHECK_STATUS(authjs_request(c, "GET", NULL, NULL, &out), N);
+    CHECK_STATUS(authjs_save_cookies(c, NULL), N);
+    CHECK_STATUS(authjs_load_cookies(c, NULL), N);
+
+    /* Nothing was written through the out-parameters. */
+    CHECK(out == SENTINEL, "out_json written on failure");
+    CHECK(session == (AuthjsSession *)SENTINEL, "session written on failure");
+    CHECK(result == (AuthjsSignInResult *)SENTINEL, "result written on failure");
+    CHECK(providers == (AuthjsProviders *)SENTINEL, "providers written on failure");
+}
+
+static void test_invalid_utf8(AuthjsClient *c) {
+    char *out = SENTINEL;
+    AuthjsSignInResult *result = (AuthjsSignInResult *)SENTINEL;
+    const AuthjsStatus U = AUTHJS_ERR_INVALID_UTF8;
+    harness_context = "invalid UTF-8";
+
+    CHECK(authjs_client_new(BAD_UTF8, NULL) == NULL, "client_new(bad url)");
+    CHECK(authjs_last_error_status() == U, "client_new(bad url) status");
+    CHECK(authjs_client_new("http://127.0.0.1:1", BAD_UTF8) == NULL, "client_new(bad options)");
+    CHECK(authjs_last_error_status() == U, "client_new(bad options) status");
+
+    CHECK_STATUS(authjs_sign_in(c, BAD_UTF8, NULL, NULL, &out), U);
+    CHECK(contains(authjs_last_error_message(), "provider"), "message names provider");
+    CHECK_STATUS(authjs_sign_in(c, "credentials", BAD_UTF8, NULL, &out), U);
+    CHECK_STATUS(authjs_sign_in(c, "credentials", NULL, BAD_UTF8, &out), U);
+    CHECK_STATUS(authjs_sign_in_result(c, BAD_UTF8, NULL, NULL, &result), U);
+    CHECK_STATUS(authjs_complete_sign_in(c, BAD_UTF8, &out), U);
+    CHECK_STATUS(authjs_update_session(c, BAD_UTF8, &out), U);
+    CHECK_STATUS(authjs_sign_out(c, BAD_UTF8, &out), U);
+    CHECK_STATUS(authjs_request(c, BAD_UTF8, "/api/me", NULL, &out), U);
+    CHECK_STATUS(authjs_request(c, "GET", BAD_UTF8, NULL, &out), U);
+    CHECK_STATUS(authjs_request(c, "POST", "/api/echo", BAD_UTF8, &out), U);
+    CHECK(out == SENTINEL, "out_json written on failure");
+    CHECK(result == (AuthjsSignInResult *)SENTINEL, "result written on failure");
+}
+
+static void test_malformed_json_and_options(AuthjsClient *c) {
+    char *out = SENTINEL;
+    AuthjsClient *other;
+    const AuthjsStatus I = AUTHJS_ERR_INVALID_ARGUMENT;
+    const char *msg;
+    harness_context = "malformed JSON and options";
+
+    /* Client options: malformed, wrong shape, unknown keys, wrong types. */
+    CHECK(authjs_client_new("http://127.0.0.1:1", "{") == NULL, "options '{'");
+    CHECK(authjs_last_error_status() == I, "options '{' status");
+    CHECK(contains(authjs_last_error_message(), "options_json"), "message names options_json");
+    CHECK(authjs_client_new("http://127.0.0.1:1", "[1, 2]") == NULL, "options array");
+    CHECK(authjs_last_error_status() == I, "options array status");
+    CHECK(authjs_client_new("http://127.0.0.1:1",
+                            "{\"cookieHeader\": \"next-auth.session-token=SECRET-VALUE\","
+                            " \"timeoutMillis\": 5}") == NULL,
+          "unknown option key accepted");
+    CHECK(authjs_last_error_status() == I, "unknown key status");
+    msg = authjs_last_error_message();
+    CHECK(contains(msg, "timeoutMillis"), "message names the unknown key: %s", msg);
+    CHECK(!contains(msg, "SECRET-VALUE"), "message leaks an option value: %s", msg);
+    CHECK(authjs_client_new("http://127.0.0.1:1", "{\"cookieHeader\": 4242424242}") == NULL,
+          "wrong type accepted");
+    CHECK(authjs_last_error_status() == I, "wrong type status");
+    CHECK(!contains(authjs_last_error_message(), "4242424242"), "message leaks a value: %s",
+          authjs_last_error_message());
+    CHECK(authjs_client_new("http://127.0.0.1:1", "{\"timeoutMs\": \"soon\"}") == NULL,
+          "string timeout accepted");
+    CHECK(authjs_client_new("http://127.0.0.1:1", "{\"timeoutMs\": 0}") == NULL,
+          "zero timeout accepted");
+    CHECK(authjs_last_error_status() == I, "zero timeout status");
+    CHECK(authjs_client_new("http://127.0.0.1:1", "{\"allowInsecureHttp\": 1}") == NULL,
+          "non-boolean allowInsecureHttp accepted");
+
+    /* Every documented key (null means "not set"), and JSON null for the whole object. */
+    other = authjs_client_new("http://127.0.0.1:1",
+                              "{\"timeoutMs\": 5000, \"connectTimeoutMs\": 2000,"
+                              " \"caCertPem\": null, \"caCertFile\": null,"
+                              " \"userAgent\": \"authjs-c-test\", \"cookieFile\": null,"
+                              " \"cookieHeader\": \"a=b\", \"basePath\": \"/api/auth\","
+                              " \"proxy\": null, \"allowInsecureHttp\": false}");
+    CHECK(other != NULL, "all documented options rejected");
+    authjs_client_free(other);
+    other = authjs_client_new("http://127.0.0.1:1", "null");
+    CHECK(other != NULL, "options 'null' rejected");
+    authjs_client_free(other);
+
+    /* Base URLs the core refuses. */
+    CHECK(authjs_client_new("ftp://127.0.0.1/", NULL) == NULL, "ftp URL accepted");
+    CHECK(authjs_last_error_status() == I, "ftp URL status");
+    CHECK(authjs_client_new("", NULL) == NULL, "empty URL accepted");
+    CHECK(authjs_client_new("http://example.com", NULL) == NULL,
+          "plain http to a remote host accepted");
+    CHECK(authjs_last_error_status() == I, "plain http status");
+    other = authjs_client_new("http://example.com", "{\"allowInsecureHttp\": true}");
+    CHECK(other != NULL, "allowInsecureHttp has no effect");
+    authjs_client_free(other);
+
+    /* TLS configuration errors. */
+    CHECK(authjs_client_new("https://127.0.0.1:1",
+                            "{\"caCertFile\": \"/nonexistent/authjs-ca.pem\"}") == NULL,
+          "missing CA file accepted");
+    CHECK(authjs_last_error_status() == AUTHJS_ERR_TLS, "missing CA file status %s",
+          authjs_status_name((uint32_t)authjs_last_error_status()));
+    CHECK(authjs_client_new("https://127.0.0.1:1",
+                            "{\"caCertPem\": \"-----BEGIN CERTIFICATE-----\\nnot base64!\\n"
+                            "-----END CERTIFICATE-----\\n\"}") == NULL,
+          "garbage CA PEM accepted");
+    CHECK(authjs_last_error_status() == AUTHJS_ERR_TLS, "garbage CA PEM status %s",
+          authjs_status_name((uint32_t)authjs_last_error_status()));
+
+    /* Sign-in options and authorization params. */
+    CHECK_STATUS(authjs_sign_in(c, "credentials",
+                                "{\"username\": \"alice\", \"password\": \"hunter2-SECRET\"",
+                                NULL, &out),
+                 I);
+    CHECK(!contains(authjs_last_error_message(), "hunter2"), "message leaks the password: %s",
+          authjs_last_error_message());
+    CHECK_STATUS(authjs_sign_in(c, "credentials", "[\"alice\"]", NULL, &out), I);
+    CHECK_STATUS(authjs_sign_in(c, "credentials", "{\"nested\": {\"a\": 1}}", NULL, &out), I);
+    CHECK_STATUS(authjs_sign_in(c, "credentials", "{\"csrfToken\": \"mine\"}", NULL, &out), I);
+    CHECK_STATUS(authjs_sign_in(c, "credentials", "{\"callbackUrl\": \"javascript:alert(1)\"}",
+                                NULL, &out),
+                 I);
+    CHECK_STATUS(authjs_sign_in(c, "github", NULL, "{,}", &out), I);
+    CHECK(contains(authjs_last_error_message(), "authorization_params_json"),
+          "message names authorization_params_json");
+    CHECK_STATUS(authjs_sign_in(c, "github", NULL, "\"prompt\"", &out), I);
+    CHECK_STATUS(authjs_sign_in(c, "bad provider id!", NULL, NULL, &out), I);
+
+    /* update_session data, sign-out options. */
+    CHECK_STATUS(authjs_update_session(c, "{\"name\": ", &out), I);
+    CHECK_STATUS(authjs_sign_out(c, "nope", &out), I);
+    CHECK_STATUS(authjs_sign_out(c, "{\"callbackUrll\": \"/\"}", &out), I);
+    CHECK_STATUS(authjs_sign_out(c, "[]", &out), I);
+
+    /* Other origins are refused without a request. */
+    CHECK_STATUS(authjs_request(c, "GET", "https://evil.example/api/me", NULL, &out), I);
+    CHECK_STATUS(authjs_complete_sign_in(c, "https://evil.example/api/auth/callback/email",
+                                         &out),
+                 I);
+    CHECK(out == SENTINEL, "out_json written on failure");
+}
+
+static void test_server_down(AuthjsClient *c) {
+    char *out = SENTINEL;
+    AuthjsSession *session = (AuthjsSession *)SENTINEL;
+    AuthjsSignInResult *result = (AuthjsSignInResult *)SENTINEL;
+    AuthjsProviders *providers = (AuthjsProviders *)SENTINEL;
+    const AuthjsStatus D = AUTHJS_ERR_NETWORK;
+    const char *login = "{\"username\": \"alice\", \"password\": \"alice-password\"}";
+    harness_context = "server down";
+
+    CHECK_STATUS(authjs_get_session(c, &out), D);
+    CHECK_STATUS(authjs_get_csrf_token(c, &out), D);
+    CHECK_STATUS(authjs_get_providers(c, &out), D);
+    CHECK_STATUS(authjs_sign_in(c, "credentials", login, NULL, &out), D);
+    CHECK(!contains(authjs_last_error_message(), "alice-password"), "message leaks password");
+    CHECK_STATUS(authjs_complete_sign_in(c, "/api/auth/callback/email?token=x", &out), D);
+    CHECK(!contains(authjs_last_error_message(), "token=x"), "message leaks the query: %s",
+          authjs_last_error_message());
+    CHECK_STATUS(authjs_update_session(c, "{\"name\": \"x\"}", &out), D);
+    CHECK_STATUS(authjs_sign_out(c, NULL, &out), D);
+    CHECK_STATUS(authjs_request(c, "GET", "/api/me", NULL, &out), D);
+    CHECK_STATUS(authjs_get_session_object(c, &session), D);
+    CHECK_STATUS(authjs_sign_in_result(c, "credentials", login, NULL, &result), D);
+    CHECK_STATUS(authjs_get_providers_object(c, &providers), D);
+    CHECK(out == SENTINEL, "out_json written on failure");
+    CHECK(session == (AuthjsSession *)SENTINEL, "session written on failure");
+    CHECK(result == (AuthjsSignInResult *)SENTINEL, "result written on failure");
+    CHECK(providers == (AuthjsProviders *)SENTINEL, "providers written on failure");
+
+    /* No server needed: the sign-in page URL, the (empty) cookie header. */
+    out = NULL;
+    if (CHECK_STATUS(authjs_sign_in(c, NULL, "{\"callbackUrl\": \"/after\"}", NULL, &out),
+                     AUTHJS_OK)) {
+        CHECK(contains(out, "\"ok\":true") && contains(out, "/api/auth/signin?callbackUrl="),
+              "sign-in page result: %s", out);
+        CHECK(contains(out, "\"status\":0"), "sign-in page status: %s", out);
+        authjs_string_free(out);
+    }
+    out = NULL;
+    if (CHECK_STATUS(authjs_cookie_header(c, &out), AUTHJS_OK)) {
+        CHECK(str_eq(out, ""), "fresh jar has cookies: %s", out);
+        authjs_string_free(out);
+    }
+}
+
+static void test_files(AuthjsClient *c) {
+    char path[256];
+    harness_context = "cookie files";
+    snprintf(path, sizeof path, "/tmp/authjs-c-basics-%ld.json", (long)getpid());
+    CHECK_STATUS(authjs_load_cookies(c, "/nonexistent/authjs/cookies.json"), AUTHJS_ERR_IO);
+    CHECK_STATUS(authjs_save_cookies(c, "/nonexistent/authjs/cookies.json"), AUTHJS_ERR_IO);
+    if (CHECK_STATUS(authjs_save_cookies(c, path), AUTHJS_OK)) {
+        struct stat st;
+        CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600, "cookie file mode %o",
+              (unsigned)(st.st_mode & 0777));
+        CHECK_STATUS(authjs_load_cookies(c, path), AUTHJS_OK);
+        /* A jar saved for another origin is refused. */
+        {
+            AuthjsClient *other = authjs_client_new("http://127.0.0.2:1", NULL);
+            CHECK(other != NULL, "client for 127.0.0.2");
+            CHECK_STATUS(authjs_load_cookies(other, path), AUTHJS_ERR_INVALID_ARGUMENT);
+            authjs_client_free(other);
+        }
+        unlink(path);
+    }
+    {
+        /* A malformed cookie file. */
+        FILE *f = fopen(path, "w");
+        if (f != NULL) {
+            fputs("{ this is not a cookie jar", f);
+            fclose(f);
+            CHECK_STATUS(authjs_load_cookies(c, path), AUTHJS_ERR_INVALID_ARGUMENT);
+            unlink(path);
+        }
+    }
+}
+
+static void test_last_error_rules(AuthjsClient *c) {
+    char *out = NULL;
+    const char *before;
+    char copy[512];
+    harness_context = "last error";
+    CHECK_STATUS(authjs_sign_in(c, "credentials", "{", NULL, &out), AUTHJS_ERR_INVALID_ARGUMENT);
+    before = authjs_last_error_message();
+    snprintf(copy, sizeof copy, "%s", before);
+    /* Infallible calls leave the message alone (and the pointer valid). */
+    (void)authjs_status_name(1);
+    (void)authjs_version();
+    authjs_string_free(NULL);
+    (void)authjs_session_user_name(NULL);
+    (void)authjs_providers_count(NULL);
+    authjs_client_free(NULL);
+    CHECK(authjs_last_error_message() == before && str_eq(before, copy),
+          "last error changed by an infallible call");
+    CHECK(authjs_last_error_status() == AUTHJS_ERR_INVALID_ARGUMENT, "last status changed");
+    /* The next success clears it. */
+    CHECK_STATUS(authjs_cookie_header(c, &out), AUTHJS_OK);
+    authjs_string_free(out);
+    CHECK(str_eq(authjs_last_error_message(), ""), "success did not clear the message");
+    CHECK(authjs_last_error_status() == AUTHJS_OK, "success did not clear the status");
+}
+
+static void test_fake_server_faults(void) {
+    fake_server fake;
+    char url[64];
+    char *out = SENTINEL;
+    AuthjsClient *c;
+    harness_context = "faults (fake server)";
+    if (fake_start(&fake) != 0) {
+        CHECK(0, "cannot start the fake server");
+        return;
+    }
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", fake.port);
+
+    /* HTML where JSON is expected: a wrong base path. */
+    c = authjs_client_new(url, "{\"basePath\": \"/html/auth\"}");
+    CHECK(c != NULL, "client");
+    CHECK_STATUS(authjs_get_session(c, &out), AUTHJS_ERR_PROTOCOL);
+    CHECK(contains(authjs_last_error_message(), "HTML"), "protocol message: %s",
+          authjs_last_error_message());
+    CHECK_STATUS(authjs_get_providers(c, &out), AUTHJS_ERR_PROTOCOL);
+    authjs_client_free(c);
+
+    /* HTTP 500. */
+    c = authjs_client_new(url, "{\"basePath\": \"/broken/auth\"}");
+    CHECK_STATUS(authjs_get_session(c, &out), AUTHJS_ERR_HTTP);
+    CHECK(contains(authjs_last_error_message(), "500"), "http message: %s",
+          authjs_last_error_message());
+    authjs_client_free(c);
+
+    /* The server rejects the CSRF token, again after a fresh one. */
+    c = authjs_client_new(url, "{\"basePath\": \"/csrf-reject/auth\"}");
+    CHECK_STATUS(authjs_sign_in(c, "credentials",
+                                "{\"username\": \"alice\", \"password\": \"pw-SECRET\"}", NULL,
+                                &out),
+                 AUTHJS_ERR_CSRF);
+    CHECK(!contains(authjs_last_error_message(), "pw-SECRET"), "message leaks the password");
+    CHECK(!contains(authjs_last_error_message(), "fake-csrf-token"), "message leaks the token");
+    CHECK_STATUS(authjs_sign_out(c, NULL, &out), AUTHJS_ERR_CSRF);
+    authjs_client_free(c);
+
+    /* A WebAuthn provider, and a provider the server does not have. */
+    c = authjs_client_new(url, "{\"basePath\": \"/x/auth\"}");
+    CHECK_STATUS(authjs_sign_in(c, "passkey", NULL, NULL, &out),
+                 AUTHJS_ERR_UNSUPPORTED_PROVIDER);
+    CHECK_STATUS(authjs_sign_in(c, "nope", NULL, NULL, &out), AUTHJS_ERR_UNKNOWN_PROVIDER);
+    CHECK(contains(authjs_last_error_message(), "passkey"), "message lists known ids: %s",
+          authjs_last_error_message());
+    authjs_client_free(c);
+
+    CHECK(out == SENTINEL, "out_json written on failure");
+    fake_stop(&fake);
+}
+
+int main(void) {
+    char url[64];
+    AuthjsClient *down;
+
+    test_version_and_names();
+    test_frees_and_accessors_of_null();
+
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", closed_port());
+    down = authjs_client_new(url, "{\"connectTimeoutMs\": 2000, \"timeoutMs\": 5000}");
+    CHECK(down != NULL, "client for a closed port: %s", authjs_last_error_message());
+    if (down != NULL) {
+        test_null_arguments(down);
+        test_invalid_utf8(down);
+        test_malformed_json_and_options(down);
+        test_server_down(down);
+        test_files(down);
+        test_last_error_rules(down);
+        authjs_client_free(down);
+    }
+    test_fake_server_faults();
+    return finish("test_basics");
+}
