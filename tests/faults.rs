@@ -856,8 +856,10 @@ fn child_cookie_writer() {
     });
     let c = server.client();
     c.get_session().unwrap();
-    println!("READY");
     let other = Client::new(&server.url()).unwrap();
+    // The file exists before the parent starts killing.
+    c.save_cookies(&path).unwrap();
+    println!("READY");
     loop {
         c.save_cookies(&path).unwrap();
         other.save_cookies(&path).unwrap();
