@@ -236,6 +236,24 @@ if [ "${AUTHJS_C_SKIP_ASAN:-0}" != 1 ]; then
 fi
 
 # ---------------------------------------------------------------------------------
+if [ "${AUTHJS_C_SKIP_TSAN:-0}" != 1 ]; then
+  phase "run: -fsanitize=thread, 8 threads on one client (C side; see tests/c/tsan.supp)"
+  mkdir -p "$WORK/bin/tsan"
+  "$CC" -std=c11 -D_DEFAULT_SOURCE "${WARN[@]}" -O1 -g -fsanitize=thread "${PC_CFLAGS[@]}" \
+    "$ROOT/tests/c/test_threads.c" -o "$WORK/bin/tsan/test_threads" \
+    "${SHARED_LIBS[@]}" "-Wl,-rpath,$LIB" -pthread
+  export TSAN_OPTIONS="halt_on_error=1:exitcode=95:suppressions=$ROOT/tests/c/tsan.supp"
+  for entry in "${SERVERS[@]}"; do
+    IFS='|' read -r name url mail ca <<<"$entry"
+    ca_arg=()
+    [ -z "$ca" ] || ca_arg=("$ca")
+    run "tsan test_threads [$name]" "$WORK/bin/tsan/test_threads" "$url" "${ca_arg[@]}"
+  done
+  unset TSAN_OPTIONS
+  phase_done "TSan"
+fi
+
+# ---------------------------------------------------------------------------------
 phase "CMake package"
 if command -v cmake >/dev/null 2>&1; then
   if cmake -S "$ROOT/tests/cpp/cmake-consumer" -B "$WORK/cmake-build" \

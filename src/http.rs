@@ -155,7 +155,11 @@ impl Transport {
             .tls_config(tls.build())
             .build();
         Transport {
-            agent: ureq::Agent::new_with_config(config),
+            agent: ureq::Agent::with_parts(
+                config,
+                ureq::unversioned::transport::DefaultConnector::new(),
+                LiteralFirstResolver::default(),
+            ),
             max_body: cfg.max_body,
         }
     }
@@ -216,6 +220,44 @@ impl Transport {
             set_cookies,
             body,
         })
+    }
+}
+
+/// A resolver that answers IP-literal hosts (`127.0.0.1`, `[::1]`) itself and hands
+/// names to ureq's default resolver.
+///
+/// With a timeout configured (always, here), ureq's resolver starts a thread for every
+/// new connection so that a slow DNS lookup can be abandoned; for an address that needs
+/// no lookup that thread is pure cost (and it is the only cross-thread hand-off a
+/// thread sanitizer sees in a request). Uses ureq's `unversioned` API, pinned by
+/// `Cargo.lock`.
+#[derive(Debug, Default)]
+struct LiteralFirstResolver(ureq::unversioned::resolver::DefaultResolver);
+
+impl ureq::unversioned::resolver::Resolver for LiteralFirstResolver {
+    fn resolve(
+        &self,
+        uri: &http::Uri,
+        config: &ureq::config::Config,
+        timeout: ureq::unversioned::transport::NextTimeout,
+    ) -> std::result::Result<ureq::unversioned::resolver::ResolvedSocketAddrs, ureq::Error> {
+        if let Some(authority) = uri.authority() {
+            let host = authority.host();
+            let bare = host
+                .strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'))
+                .unwrap_or(host);
+            if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+                let port = authority.port_u16().unwrap_or(match uri.scheme_str() {
+                    Some("https") => 443,
+                    _ => 80,
+                });
+                let mut addrs = self.empty();
+                addrs.push(std::net::SocketAddr::new(ip, port));
+                return Ok(addrs);
+            }
+        }
+        self.0.resolve(uri, config, timeout)
     }
 }
 
