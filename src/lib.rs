@@ -9,11 +9,15 @@
 //! The protocol lives here, once; the C ABI, the Python module and the `authjs` CLI
 //! are thin layers over [`Client`].
 
+// No unsafe code outside the C ABI.
+#![deny(unsafe_code)]
+
 mod client;
 pub mod cookies;
 pub mod endpoint;
 mod error;
 #[cfg(feature = "capi")]
+#[allow(unsafe_code)] // the C ABI: raw pointers from C, every use checked and documented
 pub mod ffi;
 #[doc(hidden)]
 pub mod fuzz;
