@@ -3,11 +3,14 @@
 #   make demo     the whole product, end to end, against a bundled real Auth.js server
 #   make test     everything CI runs (starts the real test servers itself)
 #   make bench    benchmarks (see docs/benchmarks.md)
+#   make fuzz     every fuzz target for FUZZ_SECONDS each (default 30; see docs/fuzzing.md)
 #   make install PREFIX=/usr/local   libauthjs.{so,a}, headers, pkg-config, CMake config
 
 PREFIX ?= /usr/local
 
-.PHONY: all build test demo bench install lint fmt
+FUZZ_SECONDS ?= 30
+
+.PHONY: all build test demo bench fuzz install lint fmt
 
 all: build
 
@@ -22,6 +25,9 @@ demo:
 
 bench:
 	bash scripts/bench.sh
+
+fuzz:
+	bash scripts/fuzz.sh "$(FUZZ_SECONDS)"
 
 install:
 	bash scripts/install.sh "$(PREFIX)"

@@ -20,6 +20,8 @@ use url::Url;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A CA file larger than this is refused (a full system bundle is about 200 KiB).
+const MAX_CA_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Default cap on a reply body.
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 2 * 1024 * 1024;
 
@@ -204,10 +206,17 @@ impl ClientBuilder {
         }
         let mut certs = Vec::new();
         for path in &self.ca_files {
-            let pem = std::fs::read(path).map_err(|e| {
+            let pem = cookies::read_regular_file(path, MAX_CA_FILE_BYTES).map_err(|e| {
+                let why = match e {
+                    cookies::ReadError::Io(e) => e.to_string(),
+                    cookies::ReadError::NotRegular => "not a regular file".to_string(),
+                    cookies::ReadError::TooLarge => {
+                        format!("larger than {MAX_CA_FILE_BYTES} bytes")
+                    }
+                };
                 Error::new(
                     ErrorKind::Tls,
-                    format!("cannot read the CA file {}: {e}", path.display()),
+                    format!("cannot read the CA file {}: {why}", path.display()),
                 )
             })?;
             certs.extend(parse_pem_certs(&pem, &path.display().to_string())?);

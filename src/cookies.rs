@@ -426,19 +426,50 @@ pub(crate) fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Why [`read_regular_file`] failed.
+pub(crate) enum ReadError {
+    Io(std::io::Error),
+    /// A device, FIFO or directory: `/dev/zero` would never end, a pipe could block.
+    NotRegular,
+    TooLarge,
+}
+
+/// Reads a regular file of at most `limit` bytes. The limit is enforced on what is
+/// read, not on what the file system reports, so a file that grows meanwhile cannot
+/// exhaust memory.
+pub(crate) fn read_regular_file(
+    path: &Path,
+    limit: u64,
+) -> std::result::Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    if !file.metadata().map_err(ReadError::Io)?.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge);
+    }
+    Ok(bytes)
+}
+
 /// Reads a cookie file, refusing oversized files.
 pub(crate) fn read_file_bounded(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("cannot read the cookie file {}", path.display()), e))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Error::invalid(format!(
+    let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::Io(e) => Error::io(format!("cannot read the cookie file {}", path.display()), e),
+        ReadError::NotRegular => Error::invalid(format!(
+            "the cookie file {} is not a regular file",
+            path.display()
+        )),
+        ReadError::TooLarge => Error::invalid(format!(
             "the cookie file {} is larger than {} bytes",
             path.display(),
             MAX_FILE_BYTES
-        )));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::io(format!("cannot read the cookie file {}", path.display()), e))?;
+        )),
+    })?;
     String::from_utf8(bytes).map_err(|_| {
         Error::invalid(format!(
             "the cookie file {} is not valid UTF-8",
@@ -604,6 +635,25 @@ mod tests {
         );
         let s = format!("{:?}", jar.list());
         assert!(!s.contains("SECRETVALUE"));
+    }
+
+    #[test]
+    fn special_and_oversized_files_are_refused() {
+        assert!(matches!(
+            read_regular_file(Path::new("/dev/zero"), 10),
+            Err(ReadError::NotRegular)
+        ));
+        assert!(matches!(
+            read_regular_file(Path::new("/"), 10),
+            Err(ReadError::NotRegular)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f");
+        std::fs::write(&p, b"12345").unwrap();
+        assert!(matches!(read_regular_file(&p, 4), Err(ReadError::TooLarge)));
+        assert_eq!(read_regular_file(&p, 5).ok().unwrap(), b"12345");
+        let e = read_file_bounded(Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     }
 
     #[test]
