@@ -29,8 +29,10 @@ VERSION="$(sed -n 's/^version = "\([^"]*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1
 MAJOR="${VERSION%%.*}"
 MINOR="${VERSION#*.}"; MINOR="${MINOR%%.*}"
 
-# The C libraries need only the `capi` feature (not the CLI's dependencies).
-(cd "$ROOT" && "$CARGO" build --release --lib --no-default-features --features capi)
+# The C libraries need only the `capi` feature (not the CLI's dependencies). The soname
+# is given here, to this link only, so that programs record `libauthjs.so.MAJOR`.
+(cd "$ROOT" && "$CARGO" rustc --release --lib --no-default-features --features capi \
+  --crate-type cdylib,staticlib -- -C "link-arg=-Wl,-soname,libauthjs.so.$MAJOR")
 
 # The system libraries a static link needs. They all come from Rust's standard library
 # (the C code of dependencies, ring's, is bundled into libauthjs.a), so compiling an

@@ -58,6 +58,12 @@ log "pip install ./bindings/python: $((SECONDS - t0)) s"
 # Import the installed copy, never the source tree.
 cd "$TARGET_DIR"
 "$PY" -c 'import authjs, sys; print("authjs", authjs.__version__, "from", authjs.__file__, file=sys.stderr)'
+# The extension is self-contained: no C ABI symbols, and not named like libauthjs.
+ext="$("$PY" -c 'import authjs._authjs as m; print(m.__file__)')"
+if readelf -d "$ext" | grep -q 'SONAME.*libauthjs' || nm -D --defined-only "$ext" | grep -q ' authjs_'; then
+  echo "test-python.sh: $ext carries libauthjs's soname or C symbols" >&2
+  exit 1
+fi
 
 t0=$SECONDS
 set +e
