@@ -119,6 +119,7 @@ impl Jar {
     /// Returns true when the jar changed.
     pub fn store(&mut self, set_cookies: &[String], url: &Url, keep_session: bool) -> bool {
         let mut changed = false;
+        let mut removed = false;
         for header in set_cookies {
             let Ok(raw) = RawCookie::parse(header.clone()) else {
                 continue;
@@ -135,9 +136,11 @@ impl Jar {
             }
             if self.store.insert_raw(&raw, url).is_ok() {
                 changed = true;
+                removed |= removing;
             }
         }
-        if changed {
+        if removed {
+            // The store only marks deleted cookies expired; drop them for good.
             self.purge_expired();
         }
         changed
@@ -362,7 +365,8 @@ fn is_removal(raw: &RawCookie<'_>) -> bool {
     if let Some(age) = raw.max_age() {
         return age.whole_seconds() <= 0;
     }
-    false
+    raw.expires_datetime()
+        .is_some_and(|t| t <= time::OffsetDateTime::now_utc())
 }
 
 /// RFC 6265bis cookie prefixes: `__Secure-` needs `Secure`; `__Host-` needs `Secure`,
@@ -555,6 +559,23 @@ mod tests {
         jar.remove_session();
         assert!(!jar.has_session());
         assert_eq!(jar.len(), 1);
+    }
+
+    #[test]
+    fn deletion_by_past_expires_is_purged() {
+        let mut jar = Jar::default();
+        jar.store(&["a=1; Path=/".into(), "b=2; Path=/".into()], &url(), true);
+        jar.store(
+            &["a=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT".into()],
+            &url(),
+            true,
+        );
+        assert_eq!(jar.len(), 1);
+        assert_eq!(
+            jar.store.iter_any().count(),
+            1,
+            "the deleted cookie is gone for good"
+        );
     }
 
     #[test]

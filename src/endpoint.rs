@@ -102,12 +102,17 @@ impl Endpoint {
     }
 
     /// `<base>/<action>`; `action` may contain a provider segment (`callback/github`).
+    ///
+    /// Built by appending path segments to a copy of the parsed base (no re-parse: this
+    /// runs on every request).
     pub fn action(&self, action: &str) -> Url {
-        let s = format!("{}/{}", self.base_url(), action);
-        // The origin and base path were validated, and actions are built from
-        // validated provider ids, so this cannot fail; fall back to the origin anyway
-        // rather than panic.
-        Url::parse(&s).unwrap_or_else(|_| self.origin.clone())
+        let mut url = self.origin.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.clear();
+            segments.extend(self.base_path.split('/').filter(|s| !s.is_empty()));
+            segments.extend(action.split('/'));
+        }
+        url
     }
 
     /// True when `url` has the same scheme, host and port as the server.
