@@ -1,6 +1,7 @@
 //! The blocking client: `authjs::Client`.
 
-use crate::cookies::{self, CookieInfo, Jar};
+use crate::cookie_file::{self, FileLock, Identity};
+use crate::cookies::{CookieInfo, Jar, StorePolicy};
 use crate::endpoint::{Endpoint, redact};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, Reply, Transport, TransportConfig};
@@ -20,6 +21,8 @@ use url::Url;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default connect timeout.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest timeout accepted (a year): longer ones overflow the clock arithmetic.
+pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 86_400);
 /// A CA file larger than this is refused (a full system bundle is about 200 KiB).
 const MAX_CA_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Default cap on a reply body.
@@ -54,17 +57,26 @@ struct Inner {
     state: Mutex<JarState>,
     providers: Mutex<Option<Providers>>,
     cookie_file: Option<PathBuf>,
-    /// Serialises cookie-file writes so they land in the order their snapshots were
-    /// taken.
-    file_lock: Mutex<()>,
+    /// Serialises this process's re-reads and writes of the cookie file (the file
+    /// lock serialises them across processes), so a re-read never replaces a newer
+    /// jar with an older file.
+    file_sync: Mutex<()>,
 }
 
-/// The jar plus a sign-out generation: replies to requests that started before a
-/// sign-out may not store a session cookie, so a session read racing a sign-out can
-/// never bring the session back.
+/// The jar plus the version of the cookie file it was last synchronised with.
 struct JarState {
     jar: Jar,
-    generation: u64,
+    disk: Option<Identity>,
+}
+
+/// How an exchange's reply cookies are stored (see [`StorePolicy::sent`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Writes {
+    /// A read that only re-issues what it was sent (GET session, GET csrf): loses to
+    /// any change made since its request was sent.
+    Refresh,
+    /// A sign-in, update, sign-out, magic link or app route: always applies.
+    Authoritative,
 }
 
 impl std::fmt::Debug for Client {
@@ -201,16 +213,38 @@ impl ClientBuilder {
                 endpoint.origin()
             )));
         }
-        if self.timeout.is_zero() || self.connect_timeout.is_zero() {
-            return Err(Error::invalid("timeouts must be greater than zero"));
+        for (what, t) in [
+            ("timeout", self.timeout),
+            ("connect timeout", self.connect_timeout),
+        ] {
+            if t.is_zero() {
+                return Err(Error::invalid(format!(
+                    "the {what} must be greater than zero"
+                )));
+            }
+            // ureq adds timeouts to `Instant::now()`, which panics on overflow.
+            if t > MAX_TIMEOUT {
+                return Err(Error::invalid(format!(
+                    "the {what} must be at most {} days",
+                    MAX_TIMEOUT.as_secs() / 86_400
+                )));
+            }
+        }
+        if let Some(ua) = &self.user_agent
+            && !is_header_value(ua)
+        {
+            // ureq panics on a header value it cannot send (CR, LF, NUL, …).
+            return Err(Error::invalid(
+                "the user agent may not contain control characters (CR, LF, NUL, …)",
+            ));
         }
         let mut certs = Vec::new();
         for path in &self.ca_files {
-            let pem = cookies::read_regular_file(path, MAX_CA_FILE_BYTES).map_err(|e| {
+            let pem = cookie_file::read_regular_file(path, MAX_CA_FILE_BYTES).map_err(|e| {
                 let why = match e {
-                    cookies::ReadError::Io(e) => e.to_string(),
-                    cookies::ReadError::NotRegular => "not a regular file".to_string(),
-                    cookies::ReadError::TooLarge => {
+                    cookie_file::ReadError::Io(e) => e.to_string(),
+                    cookie_file::ReadError::NotRegular => "not a regular file".to_string(),
+                    cookie_file::ReadError::TooLarge => {
                         format!("larger than {MAX_CA_FILE_BYTES} bytes")
                     }
                 };
@@ -243,12 +277,13 @@ impl ClientBuilder {
             max_body: self.max_response_bytes,
         });
         let mut jar = Jar::default();
+        let mut disk = None;
         if let Some(path) = &self.cookie_file
-            && path.exists()
+            && let Some((text, id)) = cookie_file::read(path)?
         {
-            let text = cookies::read_file_bounded(path)?;
             jar.import(&text, &endpoint.origin())
                 .map_err(|e| e.in_file(path))?;
+            disk = Some(id);
         }
         if let Some(h) = &self.cookie_header {
             jar.add_cookie_header(h, endpoint.origin_url())?;
@@ -257,13 +292,19 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 endpoint,
                 transport,
-                state: Mutex::new(JarState { jar, generation: 0 }),
+                state: Mutex::new(JarState { jar, disk }),
                 providers: Mutex::new(None),
                 cookie_file: self.cookie_file,
-                file_lock: Mutex::new(()),
+                file_sync: Mutex::new(()),
             }),
         })
     }
+}
+
+/// A header value ureq will send: tab, or visible characters and spaces (no CR, LF,
+/// NUL or other controls, which would split the request or make ureq panic).
+fn is_header_value(v: &str) -> bool {
+    v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
 }
 
 fn parse_pem_certs(pem: &[u8], what: &str) -> Result<Vec<ureq::tls::Certificate<'static>>> {
@@ -396,7 +437,7 @@ impl Client {
     /// (fail closed). The re-issued session cookie (sliding expiry) is stored.
     pub fn get_session(&self) -> Result<Option<Session>> {
         let url = self.inner.endpoint.action("session");
-        let reply = self.exchange("GET", &url, &[], None)?;
+        let reply = self.exchange("GET", &url, &[], None, Writes::Refresh)?;
         if !reply.is_success() {
             return Err(self.status_error(&reply, "GET session"));
         }
@@ -406,6 +447,7 @@ impl Client {
     /// `getCsrfToken()`: the CSRF token. Taken from the CSRF cookie when the jar has
     /// one (the token is stable for the cookie's lifetime), otherwise fetched.
     pub fn get_csrf_token(&self) -> Result<String> {
+        self.sync()?;
         if let Some(t) = self.lock().jar.csrf_token() {
             return Ok(t);
         }
@@ -416,7 +458,7 @@ impl Client {
     /// `sign_in` uses.
     pub fn get_providers(&self) -> Result<Providers> {
         let url = self.inner.endpoint.action("providers");
-        let reply = self.exchange("GET", &url, &[], None)?;
+        let reply = self.exchange("GET", &url, &[], None, Writes::Refresh)?;
         if !reply.is_success() {
             return Err(self.status_error(&reply, "GET providers"));
         }
@@ -515,7 +557,7 @@ impl Client {
     /// any 2xx/3xx status without an error. URLs of another origin are refused.
     pub fn complete_sign_in(&self, callback_url: &str) -> Result<SignInResponse> {
         let url = self.inner.endpoint.resolve_same_origin(callback_url)?;
-        let reply = self.exchange("GET", &url, &[], None)?;
+        let reply = self.exchange("GET", &url, &[], None, Writes::Authoritative)?;
         let (target, text) = self.redirect_target(&reply, &url)?;
         Ok(SignInResponse::from_redirect(
             reply.status,
@@ -536,7 +578,13 @@ impl Client {
             if !data.is_null() {
                 body.insert("data".into(), data.clone());
             }
-            let reply = self.exchange("POST", &url, &[], Some(&Body::Json(Value::Object(body))))?;
+            let reply = self.exchange(
+                "POST",
+                &url,
+                &[],
+                Some(&Body::Json(Value::Object(body))),
+                Writes::Authoritative,
+            )?;
             // Both versions answer a CSRF failure with 400 and an anonymous body.
             if reply.status == 400 {
                 return Ok(Attempt::CsrfRejected);
@@ -554,12 +602,11 @@ impl Client {
     /// the request was sent), the jar holds no session cookie afterwards.
     pub fn sign_out(&self, options: SignOutOptions) -> Result<SignOutResponse> {
         let result = self.sign_out_remote(&options);
-        {
-            let mut state = self.lock();
-            state.generation += 1;
-            state.jar.remove_session();
-        }
-        let persisted = self.persist();
+        let persisted = self.mutate(|jar| {
+            jar.next_epoch();
+            jar.remove_session();
+            Ok(())
+        });
         let response = result?;
         persisted?;
         Ok(response)
@@ -608,14 +655,13 @@ impl Client {
                 )));
             }
             let name_ok = !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic() && b != b':');
-            let value_ok = v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f));
-            if !name_ok || !value_ok {
+            if !name_ok || !is_header_value(v) {
                 return Err(Error::invalid(
                     "a request header name or value is malformed",
                 ));
             }
         }
-        let reply = self.exchange(method, &url, headers, body.as_ref())?;
+        let reply = self.exchange(method, &url, headers, body.as_ref(), Writes::Authoritative)?;
         Ok(Response {
             status: reply.status,
             headers: reply.headers,
@@ -628,22 +674,26 @@ impl Client {
     /// The `Cookie` header the jar would send to the app's routes (`name=value; …`).
     /// This is a credential: do not log it.
     pub fn cookie_header(&self) -> String {
+        self.sync_quietly();
         self.lock().jar.header_for(self.inner.endpoint.origin_url())
     }
 
     /// Every cookie in the jar.
     pub fn cookies(&self) -> Vec<CookieInfo> {
+        self.sync_quietly();
         self.lock().jar.list()
     }
 
     /// True when the jar holds a session-token cookie (or chunk). This says nothing
     /// about whether the server still accepts it: use [`get_session`](Self::get_session).
     pub fn has_session_cookie(&self) -> bool {
+        self.sync_quietly();
         self.lock().jar.has_session()
     }
 
     /// The jar as JSON text (the cookie-file format), bound to this server's origin.
     pub fn export_cookies(&self) -> Result<String> {
+        self.sync()?;
         self.lock().jar.export(&self.inner.endpoint.origin())
     }
 
@@ -651,36 +701,38 @@ impl Client {
     pub fn import_cookies(&self, text: &str) -> Result<()> {
         let mut fresh = Jar::default();
         fresh.import(text, &self.inner.endpoint.origin())?;
-        self.lock().jar = fresh;
-        self.persist()
+        self.mutate(|jar| {
+            jar.replace_with(fresh);
+            Ok(())
+        })
     }
 
     /// The jar in Netscape `cookies.txt` format, for `curl -b`.
     pub fn netscape_cookies(&self) -> String {
+        self.sync_quietly();
         self.lock().jar.netscape()
     }
 
     /// Writes the jar to `path` atomically with mode 0600.
     pub fn save_cookies(&self, path: impl AsRef<Path>) -> Result<()> {
         let text = self.export_cookies()?;
-        cookies::write_private_atomic(path.as_ref(), text.as_bytes())
+        cookie_file::write_private_atomic(path.as_ref(), text.as_bytes()).map(drop)
     }
 
     /// Replaces the jar with the cookies saved in `path` (nothing changes on error).
     pub fn load_cookies(&self, path: impl AsRef<Path>) -> Result<()> {
-        let text = cookies::read_file_bounded(path.as_ref())?;
+        let text = cookie_file::read_existing(path.as_ref())?;
         self.import_cookies(&text)
             .map_err(|e| e.in_file(path.as_ref()))
     }
 
     /// Empties the jar (and the cookie file, when one is configured).
     pub fn clear_cookies(&self) -> Result<()> {
-        {
-            let mut state = self.lock();
-            state.generation += 1;
-            state.jar.clear();
-        }
-        self.persist()
+        self.mutate(|jar| {
+            jar.next_epoch();
+            jar.clear();
+            Ok(())
+        })
     }
 
     // ----- internals --------------------------------------------------------------
@@ -692,29 +744,45 @@ impl Client {
     }
 
     /// Sends one request with the jar's cookies and stores the reply's cookies.
+    ///
+    /// With a cookie file, the jar is first brought up to date with the file (one
+    /// `stat`; a re-read only when another client or process wrote it), so this
+    /// request carries what is on disk: a sign-out elsewhere is seen without an extra
+    /// request. Reply cookies are merged into the file under its lock.
     fn exchange(
         &self,
         method: &str,
         url: &Url,
         headers: &[(String, String)],
         body: Option<&Body>,
+        writes: Writes,
     ) -> Result<Reply> {
-        let (cookie, generation) = {
+        self.sync()?;
+        let (cookie, epoch) = {
             let state = self.lock();
-            (state.jar.header_for(url), state.generation)
+            (state.jar.header_for(url), state.jar.epoch())
         };
         let reply = self
             .inner
             .transport
             .send(method, url, &cookie, headers, body)?;
         if !reply.set_cookies.is_empty() {
-            let changed = {
-                let mut state = self.lock();
-                let keep_session = state.generation == generation;
-                state.jar.store(&reply.set_cookies, url, keep_session)
-            };
-            if changed {
-                self.persist()?;
+            let refused = self.mutate(|jar| {
+                let policy = StorePolicy {
+                    // A sign-out or clear since the request was sent (here or in another
+                    // process) voids the session cookies of its reply.
+                    keep_session: jar.epoch() == epoch,
+                    sent: (writes == Writes::Refresh).then_some(cookie.as_str()),
+                };
+                Ok(jar.store(&reply.set_cookies, url, &policy).refused)
+            })?;
+            if !refused.is_empty() {
+                return Err(Error::protocol(format!(
+                    "the cookie jar is full ({} cookies): the server's new cookie(s) {} were \
+                     refused; clear cookies the app no longer needs",
+                    crate::cookies::MAX_COOKIES,
+                    refused.join(", ")
+                )));
             }
         }
         Ok(reply)
@@ -724,7 +792,13 @@ impl Client {
         // `json=true` (in the form) asks v4 for JSON, the header asks v5: sending both
         // makes one client work with either server.
         let headers = [("X-Auth-Return-Redirect".to_string(), "1".to_string())];
-        self.exchange("POST", url, &headers, Some(&Body::Form(form)))
+        self.exchange(
+            "POST",
+            url,
+            &headers,
+            Some(&Body::Form(form)),
+            Writes::Authoritative,
+        )
     }
 
     /// Runs a CSRF-protected POST; on rejection drops the CSRF cookie, fetches a
@@ -753,7 +827,7 @@ impl Client {
 
     fn fetch_csrf_token(&self) -> Result<String> {
         let url = self.inner.endpoint.action("csrf");
-        let reply = self.exchange("GET", &url, &[], None)?;
+        let reply = self.exchange("GET", &url, &[], None, Writes::Refresh)?;
         if reply.status == 404 {
             // CSRF checking is disabled on this server (@auth/sveltekit's
             // skipCSRFCheck): an empty token is what the JS client sends then.
@@ -763,6 +837,13 @@ impl Client {
             return Err(self.status_error(&reply, "GET csrf"));
         }
         let value = self.json_body(&reply, &url)?;
+        // The token that matches the CSRF cookie the next request will carry: another
+        // thread or process sharing the jar may have stored its own CSRF cookie first,
+        // and then this reply's cookie was not stored (a refresh loses to newer
+        // cookies), so the reply's token would be rejected.
+        if let Some(t) = self.lock().jar.csrf_token() {
+            return Ok(t);
+        }
         match value.get("csrfToken").and_then(Value::as_str) {
             Some(t) if !t.is_empty() => Ok(t.to_string()),
             _ => Err(
@@ -903,17 +984,97 @@ impl Client {
         .with_body(&reply.body)
     }
 
-    /// Rewrites the cookie file, if one is configured.
-    fn persist(&self) -> Result<()> {
+    /// Brings the jar up to date with the cookie file, when one is configured and
+    /// another client or process wrote it since this client last read or wrote it.
+    fn sync(&self) -> Result<()> {
         let Some(path) = &self.inner.cookie_file else {
             return Ok(());
         };
+        let now = cookie_file::identity(path)?;
+        if self.lock().disk == now {
+            return Ok(());
+        }
         let _order = self
             .inner
-            .file_lock
+            .file_sync
             .lock()
             .unwrap_or_else(|p| p.into_inner());
-        let text = self.export_cookies()?;
-        cookies::write_private_atomic(path, text.as_bytes())
+        self.reload(path)
+    }
+
+    /// [`sync`](Self::sync) for accessors that cannot fail: on error (an unreadable
+    /// file) they show the jar as last read; the next operation reports the error.
+    fn sync_quietly(&self) {
+        let _ = self.sync();
+    }
+
+    /// Re-reads the cookie file if it changed (caller holds `file_sync`). A missing
+    /// file is an empty jar in a new epoch: deleting the file signs every sharer out.
+    fn reload(&self, path: &Path) -> Result<()> {
+        let now = cookie_file::identity(path)?;
+        if self.lock().disk == now {
+            return Ok(());
+        }
+        let fresh = match cookie_file::read(path)? {
+            Some((text, id)) => {
+                let mut jar = Jar::default();
+                jar.import(&text, &self.inner.endpoint.origin())
+                    .map_err(|e| e.in_file(path))?;
+                Some((jar, id))
+            }
+            None => None,
+        };
+        let mut state = self.lock();
+        match fresh {
+            Some((jar, id)) => {
+                state.jar = jar;
+                state.disk = Some(id);
+            }
+            None => {
+                state.jar.next_epoch();
+                state.jar.clear();
+                state.disk = None;
+            }
+        }
+        Ok(())
+    }
+
+    /// Changes the jar, and with a cookie file the file too: under the file's lock,
+    /// the file is re-read, `change` applied to what it holds, and the result written
+    /// back, so concurrent writers (threads or processes) merge instead of the last
+    /// one overwriting the others. `change` must be cheap: it runs under the locks.
+    fn mutate<T>(&self, change: impl FnOnce(&mut Jar) -> Result<T>) -> Result<T> {
+        let Some(path) = &self.inner.cookie_file else {
+            return change(&mut self.lock().jar);
+        };
+        let _order = self
+            .inner
+            .file_sync
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let _file = FileLock::acquire(path)?;
+        self.reload(path)?;
+        let origin = self.inner.endpoint.origin();
+        let (value, text) = {
+            let mut state = self.lock();
+            let before = state.jar.clone();
+            let value = change(&mut state.jar)?;
+            // Unchanged and already on disk: leave the file alone.
+            let same = state.disk.is_some()
+                && before.export(&origin).ok() == state.jar.export(&origin).ok();
+            if same {
+                return Ok(value);
+            }
+            match state.jar.export(&origin) {
+                Ok(t) => (value, t),
+                Err(e) => {
+                    state.jar = before;
+                    return Err(e);
+                }
+            }
+        };
+        let id = cookie_file::write_private_atomic(path, text.as_bytes())?;
+        self.lock().disk = id;
+        Ok(value)
     }
 }

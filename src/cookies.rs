@@ -14,15 +14,11 @@
 use crate::error::{Error, ErrorKind, Result};
 use cookie_store::{CookieExpiration, CookieStore, RawCookie};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
-use std::path::Path;
 use url::Url;
 
 /// Format marker of the cookie file.
 const FILE_FORMAT: &str = "authjs-cookies";
 const FILE_VERSION: u32 = 1;
-/// A cookie file larger than this is refused (a real jar is a few KiB).
-const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// At most this many cookies are kept; Auth.js uses fewer than ten.
 pub(crate) const MAX_COOKIES: usize = 256;
 
@@ -87,21 +83,126 @@ struct CookieFile {
     format: String,
     version: u32,
     origin: String,
+    /// The jar's sign-out epoch (see [`Jar::epoch`]); absent in files written before
+    /// it existed, which reads as 0.
+    #[serde(default, rename = "signOutEpoch")]
+    epoch: u64,
     cookies: Vec<cookie_store::Cookie<'static>>,
 }
 
 /// The jar. Not synchronised itself: the client keeps it behind a mutex that is held
 /// only while cookies are read or stored, never during network I/O.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub(crate) struct Jar {
     store: CookieStore,
+    /// Counts the sign-outs and clears this jar has seen, shared through the cookie
+    /// file. A reply to a request sent in an earlier epoch may not store a session
+    /// cookie: a session read or update racing a sign-out (in this process or another
+    /// one sharing the file) can never bring the session back.
+    epoch: u64,
+}
+
+/// How [`Jar::store`] treats a reply's cookies.
+pub(crate) struct StorePolicy<'a> {
+    /// False drops session-token cookies: the request was sent before a sign-out.
+    pub keep_session: bool,
+    /// For a refresh (a session or CSRF read that only re-issues what it was sent):
+    /// the `Cookie` header that was sent. A cookie that changed in the jar since then
+    /// (an update, a sign-in or a sign-out by another thread or process) is newer than
+    /// the reply and is kept. `None` for replies that are authoritative (sign-in,
+    /// update, sign-out, magic link, the app's routes): they always apply.
+    pub sent: Option<&'a str>,
+}
+
+/// What [`Jar::store`] did.
+#[derive(Default, Debug)]
+pub(crate) struct Stored {
+    /// The jar changed.
+    pub changed: bool,
+    /// Names of new cookies refused because the jar was full.
+    pub refused: Vec<String>,
+}
+
+/// Which cookies of a refresh reply are older than the jar's.
+struct Staleness {
+    /// The session-token chunks changed: they form one value, so all or none apply.
+    session: bool,
+    /// Other cookies whose value changed (or appeared, or went) since the request.
+    others: Vec<String>,
+}
+
+impl Staleness {
+    fn between(sent: &str, now: &str) -> Staleness {
+        let parse = |h: &str| -> Vec<(String, String)> {
+            let mut v: Vec<(String, String)> = h
+                .split("; ")
+                .filter_map(|p| p.split_once('='))
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        let (sent, now) = (parse(sent), parse(now));
+        let session_of = |v: &[(String, String)]| -> Vec<(String, String)> {
+            v.iter()
+                .filter(|(n, _)| is_session_cookie_name(n))
+                .cloned()
+                .collect()
+        };
+        let session = session_of(&sent) != session_of(&now);
+        let value_in = |v: &[(String, String)], name: &str| {
+            v.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone())
+        };
+        let mut others = Vec::new();
+        for (name, _) in sent.iter().chain(now.iter()) {
+            if !is_session_cookie_name(name)
+                && value_in(&sent, name) != value_in(&now, name)
+                && !others.contains(name)
+            {
+                others.push(name.clone());
+            }
+        }
+        Staleness { session, others }
+    }
+
+    fn is_stale(&self, name: &str) -> bool {
+        if is_session_cookie_name(name) {
+            self.session
+        } else {
+            self.others.iter().any(|n| n == name)
+        }
+    }
+}
+
+/// Orders cookie names so that chunks of one cookie (`x.0`, `x.1`, …) sort by number.
+fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
+    fn split(n: &str) -> (&str, Option<u64>) {
+        match n.rsplit_once('.') {
+            Some((base, k)) if !k.is_empty() && k.bytes().all(|c| c.is_ascii_digit()) => {
+                (base, k.parse().ok().or(Some(u64::MAX)))
+            }
+            _ => (n, None),
+        }
+    }
+    split(a).cmp(&split(b)).then_with(|| a.cmp(b))
 }
 
 impl Jar {
-    /// The `Cookie` header value for `url` (empty when no cookie matches).
+    /// The `Cookie` header value for `url` (empty when no cookie matches), in a
+    /// stable order: longer paths first (RFC 6265 §5.4), then by name, with chunks of
+    /// one cookie in numeric order (`.0`, `.1`, …, `.9`, `.10`). The store iterates a
+    /// hash map; next-auth ≤ 4.22 joins session chunks in header order, so any other
+    /// order silently loses the session there.
     pub fn header_for(&self, url: &Url) -> String {
+        let mut pairs: Vec<(&str, &str, usize)> = self
+            .store
+            .matches(url)
+            .into_iter()
+            .map(|c| (c.name(), c.value(), c.path.len()))
+            .collect();
+        pairs.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| name_order(a.0, b.0)));
         let mut out = String::new();
-        for (name, value) in self.store.get_request_values(url) {
+        for (name, value, _) in pairs {
             if !out.is_empty() {
                 out.push_str("; ");
             }
@@ -112,14 +213,19 @@ impl Jar {
         out
     }
 
-    /// Stores the `Set-Cookie` values of a response from `url`.
+    /// Stores the `Set-Cookie` values of a response from `url`, under `policy`.
     ///
-    /// `keep_session` false drops session-token cookies: used for replies to requests
-    /// that started before a sign-out, so a late session read cannot resurrect it.
-    /// Returns true when the jar changed.
-    pub fn store(&mut self, set_cookies: &[String], url: &Url, keep_session: bool) -> bool {
-        let mut changed = false;
+    /// A cookie that would be new while the jar already holds [`MAX_COOKIES`] is
+    /// refused and named in the outcome; a cookie that replaces or deletes one already
+    /// held is never refused.
+    pub fn store(&mut self, set_cookies: &[String], url: &Url, policy: &StorePolicy<'_>) -> Stored {
+        let mut out = Stored::default();
         let mut removed = false;
+        // For a refresh: which cookies changed since the request was sent.
+        let stale = policy.sent.map(|sent| {
+            let now = self.header_for(url);
+            Staleness::between(sent, &now)
+        });
         for header in set_cookies {
             let Ok(raw) = RawCookie::parse(header.clone()) else {
                 continue;
@@ -127,15 +233,25 @@ impl Jar {
             if !prefix_rules_hold(&raw) {
                 continue;
             }
-            if !keep_session && is_session_cookie_name(raw.name()) {
+            let session = is_session_cookie_name(raw.name());
+            if !policy.keep_session && session {
+                continue;
+            }
+            if let Some(stale) = &stale
+                && stale.is_stale(raw.name())
+            {
                 continue;
             }
             let removing = is_removal(&raw);
-            if !removing && self.store.iter_any().count() >= MAX_COOKIES {
+            if !removing
+                && !self.holds_name(raw.name())
+                && self.store.iter_any().count() >= MAX_COOKIES
+            {
+                out.refused.push(raw.name().to_string());
                 continue;
             }
             if self.store.insert_raw(&raw, url).is_ok() {
-                changed = true;
+                out.changed = true;
                 removed |= removing;
             }
         }
@@ -143,34 +259,53 @@ impl Jar {
             // The store only marks deleted cookies expired; drop them for good.
             self.purge_expired();
         }
-        changed
+        out
+    }
+
+    /// True when a cookie of that name is held (expired or not): storing it again
+    /// replaces it, so it does not count against the cap.
+    fn holds_name(&self, name: &str) -> bool {
+        self.store.iter_any().any(|c| c.name() == name)
     }
 
     /// Adds the pairs of a `Cookie:` request header (`a=1; b=2`) as host-only cookies
     /// of the origin, for forwarding a browser's cookies (`getCsrfToken({ req })`).
+    ///
+    /// Browsers send cookies no RFC allows (`prefs=a,b`, `city=Zürich`, a bare `flag`)
+    /// and Auth.js ignores them, so pairs that cannot be stored are skipped and the
+    /// rest kept. It is an error only when a header with content yields no usable
+    /// cookie, when an Auth.js session or CSRF cookie itself is malformed (forwarding
+    /// half a session would report the wrong one), or when the cookies do not fit.
+    /// On error the jar is unchanged.
     pub fn add_cookie_header(&mut self, header: &str, origin: &Url) -> Result<()> {
+        let mut accepted = Vec::new();
+        let mut seen_any = false;
         for pair in header.split(';') {
-            let pair = pair.trim();
+            let pair = pair.trim_matches(|c: char| c == ' ' || c == '\t');
             if pair.is_empty() {
                 continue;
             }
-            let Some((name, value)) = pair.split_once('=') else {
-                return Err(Error::invalid(
-                    "the cookie header must be a list of name=value pairs separated by ';'",
-                ));
+            seen_any = true;
+            let (name, value) = match pair.split_once('=') {
+                Some((n, v)) => (n.trim(), v.trim()),
+                None => (pair, ""),
             };
-            let name = name.trim();
             let valid_name = !name.is_empty()
                 && name
                     .bytes()
                     .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
-            let valid_value = value
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\\');
+            let valid_value = pair.contains('=')
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\\');
+            let authjs = valid_name && (is_session_cookie_name(name) || is_csrf_cookie_name(name));
             if !valid_name || !valid_value {
-                return Err(Error::invalid(
-                    "the cookie header contains a malformed cookie",
-                ));
+                if authjs {
+                    return Err(Error::invalid(format!(
+                        "the cookie header holds a malformed {name} cookie"
+                    )));
+                }
+                continue;
             }
             let secure = name.starts_with("__Secure-") || name.starts_with("__Host-");
             let mut raw = RawCookie::new(name.to_string(), value.to_string());
@@ -178,9 +313,33 @@ impl Jar {
             if secure {
                 raw.set_secure(true);
             }
-            self.store
-                .insert_raw(&raw, origin)
-                .map_err(|e| Error::invalid(format!("cookie {name:?} was not accepted: {e}")))?;
+            accepted.push(raw);
+        }
+        if seen_any && accepted.is_empty() {
+            return Err(Error::invalid(
+                "the cookie header holds no usable cookie (expected name=value pairs \
+                 separated by ';')",
+            ));
+        }
+        let restore = self.store.clone();
+        for raw in &accepted {
+            if !self.holds_name(raw.name()) && self.store.iter_any().count() >= MAX_COOKIES {
+                self.store = restore;
+                return Err(Error::invalid(format!(
+                    "the cookie header holds more than {MAX_COOKIES} cookies"
+                )));
+            }
+            if let Err(e) = self.store.insert_raw(raw, origin) {
+                let name = raw.name();
+                if is_session_cookie_name(name) || is_csrf_cookie_name(name) {
+                    self.store = restore;
+                    return Err(Error::invalid(format!(
+                        "cookie {name:?} was not accepted: {e}"
+                    )));
+                }
+                // Anything else a browser could not have sent to this origin either:
+                // skipped.
+            }
         }
         Ok(())
     }
@@ -285,13 +444,15 @@ impl Jar {
             format: FILE_FORMAT.to_string(),
             version: FILE_VERSION,
             origin: origin.to_string(),
+            epoch: self.epoch,
             cookies: self.sorted().into_iter().cloned().collect(),
         };
         serde_json::to_string_pretty(&file)
             .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialise the cookies: {e}")))
     }
 
-    /// Replaces the jar with serialised cookies, refusing cookies of another origin.
+    /// Replaces the jar (cookies and epoch) with serialised cookies, refusing cookies
+    /// of another origin. On error the jar is unchanged.
     pub fn import(&mut self, text: &str, origin: &str) -> Result<()> {
         if text.trim().is_empty() {
             // An empty file (e.g. fresh from `mktemp`) is an empty jar.
@@ -328,6 +489,7 @@ impl Jar {
         )
         .map_err(|e: std::convert::Infallible| match e {})?;
         self.store = store;
+        self.epoch = file.epoch;
         Ok(())
     }
 
@@ -335,20 +497,17 @@ impl Jar {
         self.remove_matching(|c| c.is_expired());
     }
 
-    /// The jar in Netscape `cookies.txt` format (for `curl -b`).
+    /// The jar in Netscape `cookies.txt` format, for `curl -b` and `wget
+    /// --load-cookies`. No `#HttpOnly_` prefix: curl accepts it but wget reads such
+    /// lines as comments, and `HttpOnly` only matters to scripts in a browser.
     pub fn netscape(&self) -> String {
         let mut out = String::from(
             "# Netscape HTTP Cookie File\n# Written by authjs. Holds credentials: keep it private.\n",
         );
         for c in self.list() {
-            let domain = if c.http_only {
-                format!("#HttpOnly_{}", c.domain)
-            } else {
-                c.domain.clone()
-            };
             out.push_str(&format!(
                 "{}\tFALSE\t{}\t{}\t{}\t{}\t{}\n",
-                domain,
+                c.domain,
                 c.path,
                 if c.secure { "TRUE" } else { "FALSE" },
                 c.expires_unix.unwrap_or(0),
@@ -357,6 +516,23 @@ impl Jar {
             ));
         }
         out
+    }
+
+    /// The sign-out epoch (see the field).
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// Takes `other`'s cookies, in an epoch later than both jars': replies to
+    /// requests sent before the replacement may not store session cookies.
+    pub fn replace_with(&mut self, other: Jar) {
+        self.epoch = self.epoch.max(other.epoch).wrapping_add(1);
+        self.store = other.store;
+    }
+
+    /// Starts a new epoch: after a sign-out or a clear.
+    pub fn next_epoch(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
     }
 }
 
@@ -382,109 +558,14 @@ fn prefix_rules_hold(raw: &RawCookie<'_>) -> bool {
     true
 }
 
-/// Writes `contents` to `path` atomically with mode 0600: a temporary file in the same
-/// directory, flushed and synced, then renamed over the target. A crash mid-write
-/// leaves the old file intact.
-pub(crate) fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::invalid("the cookie file path has no file name"))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(file_name);
-    // Unique per process, thread and call: two writers of one file never share a
-    // temporary file, and the last rename wins whole.
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    tmp_name.push(format!(".{}.{seq}.tmp", std::process::id()));
-    let tmp = dir.join(tmp_name);
-    let result = (|| -> std::io::Result<()> {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-        f.write_all(contents)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(
-            format!("cannot write the cookie file {}", path.display()),
-            e,
-        ));
-    }
-    Ok(())
-}
-
-/// Why [`read_regular_file`] failed.
-pub(crate) enum ReadError {
-    Io(std::io::Error),
-    /// A device, FIFO or directory: `/dev/zero` would never end, a pipe could block.
-    NotRegular,
-    TooLarge,
-}
-
-/// Reads a regular file of at most `limit` bytes. The limit is enforced on what is
-/// read, not on what the file system reports, so a file that grows meanwhile cannot
-/// exhaust memory.
-pub(crate) fn read_regular_file(
-    path: &Path,
-    limit: u64,
-) -> std::result::Result<Vec<u8>, ReadError> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    if !file.metadata().map_err(ReadError::Io)?.is_file() {
-        return Err(ReadError::NotRegular);
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge);
-    }
-    Ok(bytes)
-}
-
-/// Reads a cookie file, refusing oversized files.
-pub(crate) fn read_file_bounded(path: &Path) -> Result<String> {
-    let bytes = read_regular_file(path, MAX_FILE_BYTES).map_err(|e| match e {
-        ReadError::Io(e) => Error::io(format!("cannot read the cookie file {}", path.display()), e),
-        ReadError::NotRegular => Error::invalid(format!(
-            "the cookie file {} is not a regular file",
-            path.display()
-        )),
-        ReadError::TooLarge => Error::invalid(format!(
-            "the cookie file {} is larger than {} bytes",
-            path.display(),
-            MAX_FILE_BYTES
-        )),
-    })?;
-    String::from_utf8(bytes).map_err(|_| {
-        Error::invalid(format!(
-            "the cookie file {} is not valid UTF-8",
-            path.display()
-        ))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const APPLY: StorePolicy<'static> = StorePolicy {
+        keep_session: true,
+        sent: None,
+    };
 
     fn url() -> Url {
         Url::parse("http://127.0.0.1:3000/api/auth/session").unwrap()
@@ -518,7 +599,7 @@ mod tests {
         jar.store(
             &["next-auth.csrf-token=abc123%7Cdef456; Path=/; HttpOnly; SameSite=Lax".into()],
             &url(),
-            true,
+            &APPLY,
         );
         assert_eq!(jar.csrf_token().as_deref(), Some("abc123"));
         jar.remove_csrf();
@@ -528,7 +609,7 @@ mod tests {
     #[test]
     fn malformed_csrf_cookie_is_ignored() {
         let mut jar = Jar::default();
-        jar.store(&["authjs.csrf-token=nohash; Path=/".into()], &url(), true);
+        jar.store(&["authjs.csrf-token=nohash; Path=/".into()], &url(), &APPLY);
         assert_eq!(jar.csrf_token(), None);
     }
 
@@ -542,7 +623,7 @@ mod tests {
                 "authjs.csrf-token=t%7Ch; Path=/".into(),
             ],
             &url(),
-            true,
+            &APPLY,
         );
         assert!(jar.has_session());
         assert_eq!(
@@ -553,7 +634,7 @@ mod tests {
         jar.store(
             &["authjs.session-token.0=; Max-Age=0; Path=/".into()],
             &url(),
-            true,
+            &APPLY,
         );
         assert!(jar.has_session(), "chunk .1 still there");
         jar.remove_session();
@@ -564,11 +645,15 @@ mod tests {
     #[test]
     fn deletion_by_past_expires_is_purged() {
         let mut jar = Jar::default();
-        jar.store(&["a=1; Path=/".into(), "b=2; Path=/".into()], &url(), true);
+        jar.store(
+            &["a=1; Path=/".into(), "b=2; Path=/".into()],
+            &url(),
+            &APPLY,
+        );
         jar.store(
             &["a=; Path=/; Expires=Thu, 01 Jan 1970 00:00:00 GMT".into()],
             &url(),
-            true,
+            &APPLY,
         );
         assert_eq!(jar.len(), 1);
         assert_eq!(
@@ -581,7 +666,7 @@ mod tests {
     #[test]
     fn cookies_for_other_domains_are_rejected() {
         let mut jar = Jar::default();
-        jar.store(&["x=1; Domain=evil.test; Path=/".into()], &url(), true);
+        jar.store(&["x=1; Domain=evil.test; Path=/".into()], &url(), &APPLY);
         assert_eq!(jar.len(), 0);
     }
 
@@ -598,7 +683,7 @@ mod tests {
                 "__Secure-e=1; Secure; Path=/".into(), // ok
             ],
             &u,
-            true,
+            &APPLY,
         );
         let names: Vec<String> = jar.list().into_iter().map(|c| c.name).collect();
         assert_eq!(names.len(), 2, "{names:?}");
@@ -607,7 +692,14 @@ mod tests {
     #[test]
     fn late_session_cookie_can_be_refused() {
         let mut jar = Jar::default();
-        jar.store(&["authjs.session-token=v; Path=/".into()], &url(), false);
+        jar.store(
+            &["authjs.session-token=v; Path=/".into()],
+            &url(),
+            &StorePolicy {
+                keep_session: false,
+                sent: None,
+            },
+        );
         assert!(!jar.has_session());
     }
 
@@ -620,7 +712,7 @@ mod tests {
                 "authjs.csrf-token=t%7Ch; Path=/".into(),
             ],
             &url(),
-            true,
+            &APPLY,
         );
         let text = jar.export("http://127.0.0.1:3000").unwrap();
         let mut other = Jar::default();
@@ -652,48 +744,215 @@ mod tests {
         jar.store(
             &["authjs.session-token=SECRETVALUE; Path=/".into()],
             &url(),
-            true,
+            &APPLY,
         );
         let s = format!("{:?}", jar.list());
         assert!(!s.contains("SECRETVALUE"));
     }
 
+    /// Chunks go out in numeric order whatever order they were stored in (next-auth
+    /// ≤ 4.22 joins them in header order). Before the fix the order followed the
+    /// store's hash map and changed from jar to jar.
     #[test]
-    fn special_and_oversized_files_are_refused() {
-        assert!(matches!(
-            read_regular_file(Path::new("/dev/zero"), 10),
-            Err(ReadError::NotRegular)
-        ));
-        assert!(matches!(
-            read_regular_file(Path::new("/"), 10),
-            Err(ReadError::NotRegular)
-        ));
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("f");
-        std::fs::write(&p, b"12345").unwrap();
-        assert!(matches!(read_regular_file(&p, 4), Err(ReadError::TooLarge)));
-        assert_eq!(read_regular_file(&p, 5).ok().unwrap(), b"12345");
-        let e = read_file_bounded(Path::new("/dev/zero")).unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    fn chunks_are_sent_in_numeric_order() {
+        for round in 0..50 {
+            let mut jar = Jar::default();
+            let mut set: Vec<String> = (0..12)
+                .map(|i| format!("authjs.session-token.{i}=v{i}; Path=/"))
+                .collect();
+            set.push("authjs.csrf-token=t%7Ch; Path=/".into());
+            set.push("zz=1; Path=/".into());
+            set.push("deep=1; Path=/api/auth".into());
+            let n = set.len();
+            set.rotate_left(round % n);
+            jar.store(&set, &url(), &APPLY);
+            let names: Vec<String> = jar
+                .header_for(&url())
+                .split("; ")
+                .map(|p| p.split('=').next().unwrap().to_string())
+                .collect();
+            let mut expected = vec!["deep".to_string(), "authjs.csrf-token".to_string()];
+            expected.extend((0..12).map(|i| format!("authjs.session-token.{i}")));
+            expected.push("zz".into());
+            assert_eq!(names, expected, "round {round}");
+        }
+    }
+
+    /// A full jar still takes replacements (signing in as bob after alice replaces the
+    /// session cookie) and names the new cookies it refuses. Before the fix the
+    /// replacement was dropped and the old session stayed.
+    #[test]
+    fn full_jar_accepts_replacements_and_names_refusals() {
+        let mut jar = Jar::default();
+        let many: Vec<String> = (0..MAX_COOKIES - 1)
+            .map(|i| format!("app{i}=1; Path=/"))
+            .collect();
+        jar.store(&many, &url(), &APPLY);
+        let out = jar.store(
+            &["authjs.session-token=alice; Path=/".into()],
+            &url(),
+            &APPLY,
+        );
+        assert!(out.changed && out.refused.is_empty());
+        assert_eq!(jar.len(), MAX_COOKIES);
+        let out = jar.store(
+            &[
+                "authjs.session-token=bob; Path=/".into(),
+                "brand-new=1; Path=/".into(),
+            ],
+            &url(),
+            &APPLY,
+        );
+        assert!(out.changed);
+        assert_eq!(out.refused, vec!["brand-new".to_string()]);
+        assert!(jar.header_for(&url()).contains("authjs.session-token=bob"));
+        assert_eq!(jar.len(), MAX_COOKIES);
+    }
+
+    /// A refresh reply (a session read) does not overwrite cookies that changed since
+    /// its request was sent; an authoritative reply (an update) always applies.
+    #[test]
+    fn stale_refresh_does_not_overwrite_newer_cookies() {
+        let mut jar = Jar::default();
+        jar.store(&["authjs.session-token=S1; Path=/".into()], &url(), &APPLY);
+        let sent = jar.header_for(&url());
+        // An update lands first (authoritative)...
+        jar.store(&["authjs.session-token=S2; Path=/".into()], &url(), &APPLY);
+        // ...then the reply to a read that was sent with S1.
+        let refresh = StorePolicy {
+            keep_session: true,
+            sent: Some(&sent),
+        };
+        let out = jar.store(
+            &["authjs.session-token=S1b; Path=/".into()],
+            &url(),
+            &refresh,
+        );
+        assert!(!out.changed);
+        assert_eq!(jar.header_for(&url()), "authjs.session-token=S2");
+        // A refresh of the current value applies (sliding expiry).
+        let sent = jar.header_for(&url());
+        let refresh = StorePolicy {
+            keep_session: true,
+            sent: Some(&sent),
+        };
+        jar.store(
+            &["authjs.session-token=S2b; Path=/".into()],
+            &url(),
+            &refresh,
+        );
+        assert_eq!(jar.header_for(&url()), "authjs.session-token=S2b");
+        // After a sign-out (no session cookie now), a late refresh cannot restore it.
+        jar.remove_session();
+        jar.store(
+            &["authjs.session-token=S2c; Path=/".into()],
+            &url(),
+            &refresh,
+        );
+        assert!(!jar.has_session());
+        // Chunks are one value: a refresh reply applies all of them or none.
+        let mut jar = Jar::default();
+        jar.store(
+            &[
+                "authjs.session-token.0=a0; Path=/".into(),
+                "authjs.session-token.1=a1; Path=/".into(),
+            ],
+            &url(),
+            &APPLY,
+        );
+        let sent = jar.header_for(&url());
+        jar.store(
+            &["authjs.session-token.1=b1; Path=/".into()],
+            &url(),
+            &APPLY,
+        );
+        let refresh = StorePolicy {
+            keep_session: true,
+            sent: Some(&sent),
+        };
+        jar.store(
+            &[
+                "authjs.session-token.0=c0; Path=/".into(),
+                "authjs.session-token.1=c1; Path=/".into(),
+            ],
+            &url(),
+            &refresh,
+        );
+        assert_eq!(
+            jar.header_for(&url()),
+            "authjs.session-token.0=a0; authjs.session-token.1=b1"
+        );
+    }
+
+    /// Real browser headers: what cannot be stored is skipped, the rest kept. Before
+    /// the fix any one of these made the whole header an error.
+    #[test]
+    fn browser_cookie_headers_are_read_leniently() {
+        let origin = Url::parse("http://127.0.0.1:3000/").unwrap();
+        let mut jar = Jar::default();
+        jar.add_cookie_header(
+            "prefs=a,b; city=Zürich; ab test=1; x=\"quoted val\"; flag; \
+             next-auth.session-token=tok; next-auth.csrf-token=aa%7Cbb; ok=1",
+            &origin,
+        )
+        .unwrap();
+        let names: Vec<String> = jar.list().into_iter().map(|c| c.name).collect();
+        assert_eq!(
+            names,
+            ["next-auth.csrf-token", "next-auth.session-token", "ok"],
+            "{names:?}"
+        );
+        // Nothing usable at all, or a malformed Auth.js cookie: an error, jar unchanged.
+        for bad in [
+            "flag",
+            "city=Zürich; ab test=1",
+            "next-auth.session-token=a,b; ok=1",
+            "authjs.csrf-token=\"x y\"",
+        ] {
+            let mut jar = Jar::default();
+            jar.add_cookie_header("keep=1", &origin).unwrap();
+            let e = jar.add_cookie_header(bad, &origin).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{bad}");
+            assert!(!e.to_string().contains("a,b"), "no value in the message");
+            assert_eq!(jar.len(), 1, "{bad}: the jar is unchanged");
+        }
+        // More cookies than the jar holds: an error, the jar unchanged.
+        let big: Vec<String> = (0..=MAX_COOKIES).map(|i| format!("c{i}=1")).collect();
+        let mut jar = Jar::default();
+        assert!(jar.add_cookie_header(&big.join("; "), &origin).is_err());
+        assert_eq!(jar.len(), 0);
+        // An empty header is no cookie, not an error.
+        Jar::default().add_cookie_header("", &origin).unwrap();
+    }
+
+    /// wget reads `#HttpOnly_` lines as comments; the export has none.
+    #[test]
+    fn netscape_export_has_no_comment_prefixed_cookies() {
+        let mut jar = Jar::default();
+        jar.store(
+            &["authjs.session-token=v; Path=/; HttpOnly".into()],
+            &url(),
+            &APPLY,
+        );
+        let text = jar.netscape();
+        let cookie_lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        assert_eq!(cookie_lines.len(), 1, "{text}");
+        assert!(cookie_lines[0].starts_with("127.0.0.1\t"));
     }
 
     #[test]
-    fn atomic_write_is_private() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("jar.json");
-        write_private_atomic(&p, b"one").unwrap();
-        write_private_atomic(&p, b"two").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
-        }
-        assert_eq!(
-            std::fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "no temp file left"
-        );
+    fn epoch_travels_with_the_file() {
+        let mut jar = Jar::default();
+        jar.next_epoch();
+        jar.next_epoch();
+        let text = jar.export("http://127.0.0.1:3000").unwrap();
+        let mut other = Jar::default();
+        other.import(&text, "http://127.0.0.1:3000").unwrap();
+        assert_eq!(other.epoch(), 2);
+        // Files written before the epoch existed read as epoch 0.
+        let old = text.replace("\"signOutEpoch\": 2,", "");
+        assert_ne!(old, text);
+        other.import(&old, "http://127.0.0.1:3000").unwrap();
+        assert_eq!(other.epoch(), 0);
     }
 }

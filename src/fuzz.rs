@@ -89,7 +89,20 @@ pub fn set_cookie_headers(data: &[u8]) {
     };
     let headers: Vec<String> = text.lines().map(str::to_string).collect();
     let mut jar = Jar::default();
-    jar.store(&headers, &url, true);
+    let authoritative = crate::cookies::StorePolicy {
+        keep_session: true,
+        sent: None,
+    };
+    jar.store(&headers, &url, &authoritative);
+    let sent = jar.header_for(&url);
+    // The same cookies again as a refresh of what was sent, then of a stale header.
+    for sent in [sent.as_str(), "a=1; authjs.session-token=x"] {
+        let refresh = crate::cookies::StorePolicy {
+            keep_session: true,
+            sent: Some(sent),
+        };
+        jar.store(&headers, &url, &refresh);
+    }
     let _ = jar.header_for(&url);
     let _ = jar.csrf_token();
     jar.remove_session();

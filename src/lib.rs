@@ -13,6 +13,7 @@
 #![deny(unsafe_code)]
 
 mod client;
+mod cookie_file;
 pub mod cookies;
 pub mod endpoint;
 mod error;
@@ -28,7 +29,7 @@ pub mod signin;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    Response,
+    MAX_TIMEOUT, Response,
 };
 pub use cookies::CookieInfo;
 pub use endpoint::Endpoint;

@@ -506,13 +506,29 @@ impl Ctx {
                 let h = self.client.cookie_header();
                 if h.is_empty() { h } else { h + "\n" }
             }
-            CookieFormat::Netscape => self.client.netscape_cookies(),
+            CookieFormat::Netscape => {
+                let header = self.client.cookie_header().len();
+                if header > CURL_MAX_COOKIE_HEADER {
+                    // curl -b silently stops adding cookies past this size, which loses
+                    // the tail of a chunked session; a Cookie header has no such limit.
+                    eprintln!(
+                        "authjs: warning: these cookies make a {header}-byte Cookie header; \
+                         curl -b sends at most {CURL_MAX_COOKIE_HEADER} bytes and would drop \
+                         some. Use: curl -H \"Cookie: $(authjs cookies)\" URL"
+                    );
+                }
+                self.client.netscape_cookies()
+            }
             CookieFormat::Json => self.client.export_cookies()? + "\n",
         };
         out(text.as_bytes())?;
         Ok(0)
     }
 }
+
+/// curl's cap on the `Cookie` header it builds from a cookie file (`MAX_COOKIE_HEADER_LEN`
+/// in lib/cookie.c, 8190 bytes).
+const CURL_MAX_COOKIE_HEADER: usize = 8190;
 
 /// `application/json` for a body that is a JSON object or array, else a form (curl's
 /// default for `-d`).
