@@ -171,7 +171,9 @@ extern "C" {
  * - `"caCertFile"`: path of a PEM file of extra root CA certificate(s);
  * - `"userAgent"`: the `User-Agent` header;
  * - `"cookieFile"`: persist the cookie jar in this file (loaded now if it exists,
- *   rewritten with mode 0600 whenever cookies change);
+ *   rewritten with mode 0600 whenever cookies change); the file is shared safely with
+ *   other clients and processes (merged writes under a lock, sign-out wins, re-read
+ *   when another process wrote it: docs/cli.md, "Sharing one jar");
  * - `"cookieHeader"`: seed the jar from a `Cookie:` header (`"name=value; ..."`);
  * - `"basePath"`: override the API path (the `basePath` of `SessionProvider`);
  * - `"proxy"`: a proxy URL (`http://host:port`, `socks5://...`) or `"env"` to use

@@ -179,8 +179,14 @@ impl ClientBuilder {
     }
 
     /// Persists the jar in this file: loaded when the client is built (if it exists)
-    /// and rewritten atomically, mode 0600, whenever the cookies change. A second
-    /// process using the same file is still signed in.
+    /// and rewritten atomically, mode 0600, whenever the cookies change.
+    ///
+    /// The file is a store shared with every client and process that names it:
+    /// writers merge under an advisory lock (`.NAME.lock` beside it), a session or CSRF
+    /// read never overwrites cookies changed since it was sent, a sign-out (or
+    /// [`Client::clear_cookies`], or deleting the file) wins over replies still in
+    /// flight, and before each request the client re-reads the file if another process
+    /// wrote it (one `stat`). See docs/cli.md, "Sharing one jar".
     pub fn cookie_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.cookie_file = Some(path.into());
         self
