@@ -186,6 +186,61 @@ pub(crate) fn redact(url: &Url) -> String {
     format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
 
+/// A URL string for `Debug` and logs: scheme, host, port and path are kept; user info,
+/// query and fragment are replaced by `<redacted>` markers (an OAuth authorize URL's
+/// `state`, a magic link's `token`, a presigned image's signature are credentials, and
+/// a query is where they live). Relative URLs (`/after?next=…`), schemeless values
+/// (`localhost:3000`) and values that do not parse are cut as text at the first `?` or
+/// `#`, and lose anything before an `@` in their first segment.
+pub(crate) fn redact_text(s: &str) -> String {
+    fn marker(query: bool, fragment: bool) -> &'static str {
+        match (query, fragment) {
+            (false, false) => "",
+            (true, _) => "?<redacted>",
+            (false, true) => "#<redacted>",
+        }
+    }
+    // Only URLs with a host are taken apart: `localhost:3000` parses with the scheme
+    // `localhost`, and is better cut as text.
+    if let Ok(u) = Url::parse(s)
+        && let Some(host) = u.host_str()
+    {
+        let user_info = if u.username().is_empty() && u.password().is_none() {
+            ""
+        } else {
+            "<redacted>@"
+        };
+        let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+        return format!(
+            "{}://{user_info}{host}{port}{}{}",
+            u.scheme(),
+            u.path(),
+            marker(u.query().is_some(), u.fragment().is_some())
+        );
+    }
+    let end = s.find(['?', '#']).unwrap_or(s.len());
+    let (kept, rest) = s.split_at(end);
+    // A schemeless `user:password@host/...`: drop everything up to the `@`.
+    let authority_end = kept.find('/').unwrap_or(kept.len());
+    let kept = match kept[..authority_end].rfind('@') {
+        Some(at) => format!("<redacted>@{}", &kept[at + 1..]),
+        None => kept.to_string(),
+    };
+    format!(
+        "{kept}{}",
+        marker(rest.starts_with('?'), rest.starts_with('#'))
+    )
+}
+
+/// `Debug` of a URL string through [`redact_text`], quoted like a string.
+pub(crate) struct RedactedUrl<'a>(pub &'a str);
+
+impl std::fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&redact_text(self.0), f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +334,33 @@ mod tests {
             assert!(e.resolve_same_origin(other).is_err(), "{other}");
         }
         assert!(e.resolve_same_origin("relative").is_err());
+    }
+
+    #[test]
+    fn redact_text_keeps_the_path_only() {
+        for (input, want) in [
+            (
+                "https://github.com/login/oauth/authorize?state=S&code_challenge=C",
+                "https://github.com/login/oauth/authorize?<redacted>",
+            ),
+            ("http://h:3000/x#frag", "http://h:3000/x#<redacted>"),
+            ("https://u:p@h/x", "https://<redacted>@h/x"),
+            (
+                "myapp://callback/done?code=S",
+                "myapp://callback/done?<redacted>",
+            ),
+            ("localhost:3000/x?y", "localhost:3000/x?<redacted>"),
+            ("/after?next=S", "/after?<redacted>"),
+            ("/after#S", "/after#<redacted>"),
+            ("/plain", "/plain"),
+            (
+                "user:pw@example.com/x?y",
+                "<redacted>@example.com/x?<redacted>",
+            ),
+            ("", ""),
+        ] {
+            assert_eq!(redact_text(input), want, "{input}");
+        }
     }
 
     #[test]

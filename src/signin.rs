@@ -5,6 +5,7 @@
 //! flags the redirect arrives as `{"url": …}`; without them as a 3xx `Location`. This
 //! module turns either into a [`SignInResponse`].
 
+use crate::endpoint::RedactedUrl;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use serde_json::Value;
@@ -37,7 +38,10 @@ impl std::fmt::Debug for SignInOptions {
             .map(|(k, _)| k.as_str())
             .collect();
         f.debug_struct("SignInOptions")
-            .field("callback_url", &self.callback_url)
+            .field(
+                "callback_url",
+                &self.callback_url.as_deref().map(RedactedUrl),
+            )
             .field("fields", &names)
             .field("authorization_params", &params)
             .finish()
@@ -166,10 +170,22 @@ pub(crate) fn json_type_name(v: &Value) -> &'static str {
 }
 
 /// Options of [`Client::sign_out`](crate::Client::sign_out).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SignOutOptions {
     /// Where the server should send the user afterwards (default: the origin).
     pub callback_url: Option<String>,
+}
+
+impl std::fmt::Debug for SignOutOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The app's own query may carry a token: the URL without query or fragment.
+        f.debug_struct("SignOutOptions")
+            .field(
+                "callback_url",
+                &self.callback_url.as_deref().map(RedactedUrl),
+            )
+            .finish()
+    }
 }
 
 impl SignOutOptions {
@@ -219,7 +235,7 @@ impl SignOutOptions {
 /// Unlike the JS client, `ok` is true only when the HTTP status is a success AND the
 /// returned URL carries no error: the JS client reports `ok: true` for a failed v5
 /// credentials sign-in (which answers 200) and for v4 CSRF failures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SignInResponse {
     /// The `error` query parameter of the returned URL (`CredentialsSignin`,
     /// `AccessDenied`, `Verification`, v4's `?csrf=true` as `MissingCSRF`, …).
@@ -233,6 +249,20 @@ pub struct SignInResponse {
     /// Where the browser would go next: the callback URL, an OAuth authorize URL, the
     /// verify-request page. `None` when there is an error (as in the JS client).
     pub url: Option<String>,
+}
+
+impl std::fmt::Debug for SignInResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `url` may be an OAuth authorize URL whose query holds `state` and the PKCE
+        // challenge: printed without query or fragment.
+        f.debug_struct("SignInResponse")
+            .field("error", &self.error)
+            .field("code", &self.code)
+            .field("status", &self.status)
+            .field("ok", &self.ok)
+            .field("url", &self.url.as_deref().map(RedactedUrl))
+            .finish()
+    }
 }
 
 impl SignInResponse {
@@ -261,10 +291,18 @@ impl SignInResponse {
 }
 
 /// The result of a sign-out (`{url}`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SignOutResponse {
     /// Where the browser would go next (the validated callback URL).
     pub url: String,
+}
+
+impl std::fmt::Debug for SignOutResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignOutResponse")
+            .field("url", &RedactedUrl(&self.url))
+            .finish()
+    }
 }
 
 /// What a redirect URL says about the flow's outcome.
