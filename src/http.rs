@@ -348,10 +348,10 @@ fn map_ureq_error(e: ureq::Error, url: &Url) -> Error {
         ureq::Error::Timeout(t) => (ErrorKind::Timeout, format!("timed out ({t})")),
         ureq::Error::HostNotFound => (ErrorKind::Network, "host not found".to_string()),
         ureq::Error::ConnectionFailed => (ErrorKind::Network, "connection failed".to_string()),
-        ureq::Error::Io(io) => classify_io(io),
+        ureq::Error::Io(io) => classify_io(io, url),
         ureq::Error::Tls(m) => (ErrorKind::Tls, format!("TLS error: {m}")),
         ureq::Error::Pem(p) => (ErrorKind::Tls, format!("bad certificate: {p}")),
-        ureq::Error::Rustls(r) => (ErrorKind::Tls, format!("TLS error: {r}")),
+        ureq::Error::Rustls(r) => (ErrorKind::Tls, tls_message(r, url)),
         ureq::Error::BodyExceedsLimit(n) => (
             ErrorKind::Protocol,
             format!("the reply body is larger than the {n}-byte limit"),
@@ -373,10 +373,10 @@ fn map_ureq_error(e: ureq::Error, url: &Url) -> Error {
     Error::new(kind, format!("{target}: {what}")).with_source(e)
 }
 
-fn classify_io(io: &std::io::Error) -> (ErrorKind, String) {
+fn classify_io(io: &std::io::Error, url: &Url) -> (ErrorKind, String) {
     use std::io::ErrorKind as K;
     if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        return (ErrorKind::Tls, format!("TLS error: {tls}"));
+        return (ErrorKind::Tls, tls_message(tls, url));
     }
     match io.kind() {
         K::TimedOut | K::WouldBlock => (ErrorKind::Timeout, format!("timed out: {io}")),
@@ -386,4 +386,31 @@ fn classify_io(io: &std::io::Error) -> (ErrorKind, String) {
         }
         _ => (ErrorKind::Network, io.to_string()),
     }
+}
+
+/// The message of a rustls failure. A plain-http server answers the TLS ClientHello
+/// with an HTTP reply (`HTTP/1.1 400 …`), whose first byte rustls reads as a record
+/// type: "received corrupt message of type InvalidContentType". The usual cause is a
+/// URL without a scheme (`localhost:3000` means `https://`, as in `NEXTAUTH_URL`), so
+/// the message names the http URL to use instead. Still a TLS error: the handshake
+/// is what failed.
+fn tls_message(tls: &rustls::Error, url: &Url) -> String {
+    if matches!(
+        tls,
+        rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)
+    ) && url.scheme() == "https"
+    {
+        let mut plain = url.clone();
+        let _ = plain.set_scheme("http");
+        // An explicit port stays; the default https port becomes an explicit 443.
+        if url.port().is_none() {
+            let _ = plain.set_port(Some(443));
+        }
+        return format!(
+            "TLS error: the server answered in plain HTTP, not TLS: use {} (a URL \
+             without a scheme means https://) ({tls})",
+            plain.origin().ascii_serialization()
+        );
+    }
+    format!("TLS error: {tls}")
 }
