@@ -130,9 +130,9 @@ pub(crate) struct TransportConfig {
 /// inherits the parent's pooled sockets. Reusing one from both processes interleaves
 /// their requests on one TCP (or TLS) stream, and each process then reads the other's
 /// replies: the parent's session read returns the child's user. So every request
-/// checks the process id (one `getpid()`, tens of nanoseconds against a request's
-/// ~90 µs), and a process other than the one that built `agent` gets an agent of its
-/// own. The cookie jar is not touched: a forked worker stays signed in.
+/// checks the process id (one `getpid()` system call, about 0.1 µs here against a
+/// request's ~90 µs; there is no fork hook without a `pthread_atfork` dependency), and a
+/// process other than the one that built `agent` gets an agent of its own. The cookie jar is not touched: a forked worker stays signed in.
 pub(crate) struct Transport {
     /// The agent of the process that built the transport (`pid`). Always `Some` until
     /// `Drop`, which drops it only in that process.
