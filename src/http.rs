@@ -132,7 +132,8 @@ pub(crate) struct TransportConfig {
 /// replies: the parent's session read returns the child's user. So every request
 /// checks the process id (one `getpid()` system call, about 0.1 µs here against a
 /// request's ~90 µs; there is no fork hook without a `pthread_atfork` dependency), and a
-/// process other than the one that built `agent` gets an agent of its own. The cookie jar is not touched: a forked worker stays signed in.
+/// process other than the one that built `agent` gets an agent of its own. The cookie
+/// jar is not touched: a forked worker stays signed in.
 pub(crate) struct Transport {
     /// The agent of the process that built the transport (`pid`). Always `Some` until
     /// `Drop`, which drops it only in that process.
@@ -140,7 +141,9 @@ pub(crate) struct Transport {
     pid: u32,
     /// The agent of a forked child, with the child's process id. Locked only for a
     /// comparison and a clone (never during I/O) and only outside the original
-    /// process, so the parent's threads never hold it at the moment of a fork.
+    /// process, so the parent's threads never hold it at the moment of a fork (a
+    /// multi-threaded child that forks again has the usual fork-with-locks hazard, for
+    /// a few instructions).
     forked: Mutex<Option<(u32, ureq::Agent)>>,
     /// To build the child's agent like the original one.
     config: TransportConfig,
