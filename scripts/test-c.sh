@@ -150,7 +150,7 @@ STATIC_LINE="$(pkg-config --libs --static authjs)"
 read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
-C_TESTS=(test_basics test_api test_threads)
+C_TESTS=(test_basics test_api test_threads test_fork)
 build() { # variant
   local variant="$1" out="$WORK/bin/$1"
   local -a extra libs
@@ -203,6 +203,7 @@ run_all() { # variant [wrapper...]  (every program against every server)
     [ -z "$ca" ] || ca_arg=("$ca")
     run "$variant test_api [$name]" "$@" "$bin/test_api" "$url" "$mail" "${ca_arg[@]}"
     run "$variant test_threads [$name]" "$@" "$bin/test_threads" "$url" "${ca_arg[@]}"
+    run "$variant test_fork [$name]" "$@" "$bin/test_fork" "$url" "${ca_arg[@]}"
     run "$variant test_wrapper [$name]" "$@" "$bin/test_wrapper" "$url" "${ca_arg[@]}"
     run_example "$variant example_c [$name]" "$@" "$bin/example_c" "$url" "${ca_arg[@]}"
     run_example "$variant example_cpp [$name]" "$@" "$bin/example_cpp" "$url" "${ca_arg[@]}"

@@ -109,7 +109,7 @@ pub struct ClientBuilder {
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("url", &self.url)
+            .field("url", &crate::endpoint::RedactedUrl(&self.url))
             .field("base_path", &self.base_path)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)

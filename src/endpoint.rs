@@ -33,7 +33,12 @@ impl Endpoint {
         if trimmed.is_empty() {
             return Err(Error::invalid("the server URL is empty"));
         }
-        if let Some((scheme, _)) = trimmed.split_once("://")
+        let scheme = trimmed.split_once("://").map(|(s, _)| s).filter(|s| {
+            s.starts_with(|c: char| c.is_ascii_alphabetic())
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+        });
+        if let Some(scheme) = scheme
             && !scheme.eq_ignore_ascii_case("http")
             && !scheme.eq_ignore_ascii_case("https")
         {
@@ -41,7 +46,11 @@ impl Endpoint {
                 "the server URL must be http or https, not {scheme:?}"
             )));
         }
-        let with_scheme = if trimmed.starts_with("http") {
+        // `next-auth/react` tests `startsWith("http")`, which is case-sensitive and
+        // also matches a host such as `httpbin.org`; schemes are case-insensitive
+        // (RFC 3986), so the test here is for an http(s) scheme before `://`. The
+        // scheme was checked above.
+        let with_scheme = if scheme.is_some() {
             trimmed.to_string()
         } else {
             format!("https://{trimmed}")
@@ -132,13 +141,35 @@ impl Endpoint {
         }
         .map_err(|e| Error::invalid(format!("not a valid URL or absolute path: {e}")))?;
         if !self.same_origin(&url) {
+            let other = url.origin().ascii_serialization();
+            if self.differs_only_by_loopback_name(&url) {
+                // Typically a magic link: the server built it from its own idea of its
+                // URL (`NEXTAUTH_URL`, or next-auth 5 in Next.js, which rewrites
+                // 127.0.0.1 to localhost). Cookies are per host name, so the refusal
+                // stands; the way out is to configure the name the server uses.
+                return Err(Error::invalid(format!(
+                    "refusing to send this client's cookies to {other} (the client is \
+                     configured for {}): the server calls itself {other}; 127.0.0.1, \
+                     localhost and [::1] are different hosts to cookies, so configure \
+                     the client with {other}",
+                    self.origin()
+                )));
+            }
             return Err(Error::invalid(format!(
-                "refusing to send this client's cookies to {} (the server is {})",
-                url.origin().ascii_serialization(),
+                "refusing to send this client's cookies to {other} (the server is {})",
                 self.origin()
             )));
         }
         Ok(url)
+    }
+
+    /// True when `url` has the server's scheme and port and a loopback host that is
+    /// spelled differently (`localhost` vs `127.0.0.1` vs `[::1]`).
+    fn differs_only_by_loopback_name(&self, url: &Url) -> bool {
+        url.scheme() == self.origin.scheme()
+            && url.port_or_known_default() == self.origin.port_or_known_default()
+            && self.is_loopback()
+            && is_loopback_host(url.host())
     }
 
     /// Resolves a URL the server returned (`{url}` or `Location`), which may be
@@ -149,12 +180,7 @@ impl Endpoint {
 
     /// True when the host is loopback (`localhost`, 127.0.0.0/8, `::1`).
     pub fn is_loopback(&self) -> bool {
-        match self.origin.host() {
-            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        }
+        is_loopback_host(self.origin.host())
     }
 
     /// True for `https://` servers.
@@ -164,6 +190,15 @@ impl Endpoint {
 
     pub(crate) fn origin_url(&self) -> &Url {
         &self.origin
+    }
+}
+
+fn is_loopback_host(host: Option<url::Host<&str>>) -> bool {
+    match host {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -184,6 +219,61 @@ fn normalise_base_path(p: &str) -> Result<String> {
 /// magic-link token or OAuth code).
 pub(crate) fn redact(url: &Url) -> String {
     format!("{}{}", url.origin().ascii_serialization(), url.path())
+}
+
+/// A URL string for `Debug` and logs: scheme, host, port and path are kept; user info,
+/// query and fragment are replaced by `<redacted>` markers (an OAuth authorize URL's
+/// `state`, a magic link's `token`, a presigned image's signature are credentials, and
+/// a query is where they live). Relative URLs (`/after?next=…`), schemeless values
+/// (`localhost:3000`) and values that do not parse are cut as text at the first `?` or
+/// `#`, and lose anything before an `@` in their first segment.
+pub(crate) fn redact_text(s: &str) -> String {
+    fn marker(query: bool, fragment: bool) -> &'static str {
+        match (query, fragment) {
+            (false, false) => "",
+            (true, _) => "?<redacted>",
+            (false, true) => "#<redacted>",
+        }
+    }
+    // Only URLs with a host are taken apart: `localhost:3000` parses with the scheme
+    // `localhost`, and is better cut as text.
+    if let Ok(u) = Url::parse(s)
+        && let Some(host) = u.host_str()
+    {
+        let user_info = if u.username().is_empty() && u.password().is_none() {
+            ""
+        } else {
+            "<redacted>@"
+        };
+        let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+        return format!(
+            "{}://{user_info}{host}{port}{}{}",
+            u.scheme(),
+            u.path(),
+            marker(u.query().is_some(), u.fragment().is_some())
+        );
+    }
+    let end = s.find(['?', '#']).unwrap_or(s.len());
+    let (kept, rest) = s.split_at(end);
+    // A schemeless `user:password@host/...`: drop everything up to the `@`.
+    let authority_end = kept.find('/').unwrap_or(kept.len());
+    let kept = match kept[..authority_end].rfind('@') {
+        Some(at) => format!("<redacted>@{}", &kept[at + 1..]),
+        None => kept.to_string(),
+    };
+    format!(
+        "{kept}{}",
+        marker(rest.starts_with('?'), rest.starts_with('#'))
+    )
+}
+
+/// `Debug` of a URL string through [`redact_text`], quoted like a string.
+pub(crate) struct RedactedUrl<'a>(pub &'a str);
+
+impl std::fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&redact_text(self.0), f)
+    }
 }
 
 #[cfg(test)]
@@ -220,6 +310,20 @@ mod tests {
     fn missing_scheme_means_https() {
         assert_eq!(base("example.com"), "https://example.com/api/auth");
         assert_eq!(base("  example.com/x  "), "https://example.com/x");
+    }
+
+    #[test]
+    fn scheme_is_case_insensitive() {
+        assert_eq!(
+            base("HTTP://127.0.0.1:3000"),
+            "http://127.0.0.1:3000/api/auth"
+        );
+        assert_eq!(base("HtTpS://example.com/x"), "https://example.com/x");
+        assert_eq!(base("httpbin.org"), "https://httpbin.org/api/auth");
+        assert_eq!(
+            base("http-auth.example:8443"),
+            "https://http-auth.example:8443/api/auth"
+        );
     }
 
     #[test]
@@ -279,6 +383,69 @@ mod tests {
             assert!(e.resolve_same_origin(other).is_err(), "{other}");
         }
         assert!(e.resolve_same_origin("relative").is_err());
+    }
+
+    #[test]
+    fn loopback_name_mismatch_names_the_url_to_configure() {
+        let e = Endpoint::parse("http://127.0.0.1:3000", None).unwrap();
+        for (other, origin) in [
+            (
+                "http://localhost:3000/api/auth/callback/email?token=SECRET",
+                "http://localhost:3000",
+            ),
+            ("http://[::1]:3000/x", "http://[::1]:3000"),
+            ("http://127.0.0.2:3000/x", "http://127.0.0.2:3000"),
+        ] {
+            let msg = e.resolve_same_origin(other).unwrap_err().to_string();
+            assert!(
+                msg.contains(&format!("the server calls itself {origin}"))
+                    && msg.contains(&format!("configure the client with {origin}")),
+                "{msg}"
+            );
+            assert!(!msg.contains("SECRET"), "{msg}");
+        }
+        // Another port, scheme or a non-loopback host: the plain refusal.
+        for other in [
+            "http://localhost:3001/x",
+            "https://localhost:3000/x",
+            "http://evil.test:3000/x",
+        ] {
+            let msg = e.resolve_same_origin(other).unwrap_err().to_string();
+            assert!(!msg.contains("calls itself"), "{other}: {msg}");
+        }
+        let e = Endpoint::parse("http://evil.test:3000", None).unwrap();
+        let msg = e
+            .resolve_same_origin("http://localhost:3000/")
+            .unwrap_err()
+            .to_string();
+        assert!(!msg.contains("calls itself"), "{msg}");
+    }
+
+    #[test]
+    fn redact_text_keeps_the_path_only() {
+        for (input, want) in [
+            (
+                "https://github.com/login/oauth/authorize?state=S&code_challenge=C",
+                "https://github.com/login/oauth/authorize?<redacted>",
+            ),
+            ("http://h:3000/x#frag", "http://h:3000/x#<redacted>"),
+            ("https://u:p@h/x", "https://<redacted>@h/x"),
+            (
+                "myapp://callback/done?code=S",
+                "myapp://callback/done?<redacted>",
+            ),
+            ("localhost:3000/x?y", "localhost:3000/x?<redacted>"),
+            ("/after?next=S", "/after?<redacted>"),
+            ("/after#S", "/after#<redacted>"),
+            ("/plain", "/plain"),
+            (
+                "user:pw@example.com/x?y",
+                "<redacted>@example.com/x?<redacted>",
+            ),
+            ("", ""),
+        ] {
+            assert_eq!(redact_text(input), want, "{input}");
+        }
     }
 
     #[test]

@@ -4,6 +4,8 @@
 
 use crate::endpoint::redact;
 use crate::error::{Error, ErrorKind, Result};
+use std::borrow::Cow;
+use std::sync::Mutex;
 use std::time::Duration;
 use ureq::http;
 use url::Url;
@@ -122,13 +124,96 @@ pub(crate) struct TransportConfig {
     pub max_body: u64,
 }
 
+/// The ureq agent (and so the connection pool) is per *process*, not only per client.
+///
+/// After a `fork()` (gunicorn `--preload`, Celery, Python `multiprocessing`) the child
+/// inherits the parent's pooled sockets. Reusing one from both processes interleaves
+/// their requests on one TCP (or TLS) stream, and each process then reads the other's
+/// replies: the parent's session read returns the child's user. So every request
+/// checks the process id (one `getpid()` system call, about 0.1 µs here against a
+/// request's ~90 µs; there is no fork hook without a `pthread_atfork` dependency), and a
+/// process other than the one that built `agent` gets an agent of its own. The cookie
+/// jar is not touched: a forked worker stays signed in.
 pub(crate) struct Transport {
-    agent: ureq::Agent,
+    /// The agent of the process that built the transport (`pid`). Always `Some` until
+    /// `Drop`, which drops it only in that process.
+    agent: Option<ureq::Agent>,
+    pid: u32,
+    /// The agent of a forked child, with the child's process id. Locked only for a
+    /// comparison and a clone (never during I/O) and only outside the original
+    /// process, so the parent's threads never hold it at the moment of a fork (a
+    /// multi-threaded child that forks again has the usual fork-with-locks hazard, for
+    /// a few instructions).
+    forked: Mutex<Option<(u32, ureq::Agent)>>,
+    /// To build the child's agent like the original one.
+    config: TransportConfig,
     max_body: u64,
+}
+
+impl Drop for Transport {
+    fn drop(&mut self) {
+        // In a forked child the inherited pool is leaked, not dropped: its sockets are
+        // the parent's live connections, and its state may have been caught mid-update
+        // by a parent thread at the moment of the fork. Dropping would only close()
+        // the child's copies of the descriptors (ureq calls shutdown() only from
+        // `Agent::shutdown`, and rustls sends no close_notify on drop), but leaking
+        // runs no code at all on that state; the descriptors close when the child
+        // exits. The same holds for a grandchild's copy of a child's agent.
+        let pid = std::process::id();
+        if let Some(agent) = self.agent.take()
+            && pid != self.pid
+        {
+            std::mem::forget(agent);
+        }
+        let forked = self
+            .forked
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some((owner, agent)) = forked
+            && owner != pid
+        {
+            std::mem::forget(agent);
+        }
+    }
 }
 
 impl Transport {
     pub fn new(cfg: &TransportConfig) -> Transport {
+        Transport {
+            agent: Some(Self::agent_for(cfg)),
+            pid: std::process::id(),
+            forked: Mutex::new(None),
+            config: cfg.clone(),
+            max_body: cfg.max_body,
+        }
+    }
+
+    /// The agent this process may use: the original one in the process that built the
+    /// transport, otherwise one built for (and owned by) the current process.
+    fn agent(&self) -> Cow<'_, ureq::Agent> {
+        let pid = std::process::id();
+        if pid == self.pid
+            && let Some(agent) = &self.agent
+        {
+            return Cow::Borrowed(agent);
+        }
+        let mut forked = self.forked.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((owner, agent)) = forked.as_ref()
+            && *owner == pid
+        {
+            return Cow::Owned(agent.clone());
+        }
+        // A new process (a child, or a grandchild that inherited a child's agent).
+        let fresh = Self::agent_for(&self.config);
+        if let Some((_, inherited)) = forked.replace((pid, fresh.clone())) {
+            // Another process's connections: leaked, never reused (see `Drop`).
+            std::mem::forget(inherited);
+        }
+        Cow::Owned(fresh)
+    }
+
+    fn agent_for(cfg: &TransportConfig) -> ureq::Agent {
         let mut tls = ureq::tls::TlsConfig::builder();
         if let Some(extra) = &cfg.root_certs {
             // `RootCerts::Specific` replaces the default roots, so the Mozilla roots
@@ -154,14 +239,11 @@ impl Transport {
             .max_idle_connections_per_host(32)
             .tls_config(tls.build())
             .build();
-        Transport {
-            agent: ureq::Agent::with_parts(
-                config,
-                ureq::unversioned::transport::DefaultConnector::new(),
-                LiteralFirstResolver::default(),
-            ),
-            max_body: cfg.max_body,
-        }
+        ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            LiteralFirstResolver::default(),
+        )
     }
 
     /// Sends one request. `cookie` is the `Cookie` header (empty for none).
@@ -194,7 +276,7 @@ impl Transport {
             .body(payload)
             .map_err(|e| Error::invalid(format!("cannot build the request: {e}")))?;
         let mut response = self
-            .agent
+            .agent()
             .run(request)
             .map_err(|e| map_ureq_error(e, url))?;
         let status = response.status().as_u16();
@@ -269,10 +351,10 @@ fn map_ureq_error(e: ureq::Error, url: &Url) -> Error {
         ureq::Error::Timeout(t) => (ErrorKind::Timeout, format!("timed out ({t})")),
         ureq::Error::HostNotFound => (ErrorKind::Network, "host not found".to_string()),
         ureq::Error::ConnectionFailed => (ErrorKind::Network, "connection failed".to_string()),
-        ureq::Error::Io(io) => classify_io(io),
+        ureq::Error::Io(io) => classify_io(io, url),
         ureq::Error::Tls(m) => (ErrorKind::Tls, format!("TLS error: {m}")),
         ureq::Error::Pem(p) => (ErrorKind::Tls, format!("bad certificate: {p}")),
-        ureq::Error::Rustls(r) => (ErrorKind::Tls, format!("TLS error: {r}")),
+        ureq::Error::Rustls(r) => (ErrorKind::Tls, tls_message(r, url)),
         ureq::Error::BodyExceedsLimit(n) => (
             ErrorKind::Protocol,
             format!("the reply body is larger than the {n}-byte limit"),
@@ -294,10 +376,10 @@ fn map_ureq_error(e: ureq::Error, url: &Url) -> Error {
     Error::new(kind, format!("{target}: {what}")).with_source(e)
 }
 
-fn classify_io(io: &std::io::Error) -> (ErrorKind, String) {
+fn classify_io(io: &std::io::Error, url: &Url) -> (ErrorKind, String) {
     use std::io::ErrorKind as K;
     if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        return (ErrorKind::Tls, format!("TLS error: {tls}"));
+        return (ErrorKind::Tls, tls_message(tls, url));
     }
     match io.kind() {
         K::TimedOut | K::WouldBlock => (ErrorKind::Timeout, format!("timed out: {io}")),
@@ -307,4 +389,31 @@ fn classify_io(io: &std::io::Error) -> (ErrorKind, String) {
         }
         _ => (ErrorKind::Network, io.to_string()),
     }
+}
+
+/// The message of a rustls failure. A plain-http server answers the TLS ClientHello
+/// with an HTTP reply (`HTTP/1.1 400 …`), whose first byte rustls reads as a record
+/// type: "received corrupt message of type InvalidContentType". The usual cause is a
+/// URL without a scheme (`localhost:3000` means `https://`, as in `NEXTAUTH_URL`), so
+/// the message names the http URL to use instead. Still a TLS error: the handshake
+/// is what failed.
+fn tls_message(tls: &rustls::Error, url: &Url) -> String {
+    if matches!(
+        tls,
+        rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)
+    ) && url.scheme() == "https"
+    {
+        let mut plain = url.clone();
+        let _ = plain.set_scheme("http");
+        // An explicit port stays; the default https port becomes an explicit 443.
+        if url.port().is_none() {
+            let _ = plain.set_port(Some(443));
+        }
+        return format!(
+            "TLS error: the server answered in plain HTTP, not TLS: use {} (a URL \
+             without a scheme means https://) ({tls})",
+            plain.origin().ascii_serialization()
+        );
+    }
+    format!("TLS error: {tls}")
 }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One sign-in provider, as the server lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
     /// Provider id (`credentials`, `github`, `email`, …).
     pub id: String,
@@ -19,6 +19,20 @@ pub struct Provider {
     /// Absolute URL of `callback/<id>` as the server sees itself.
     #[serde(rename = "callbackUrl")]
     pub callback_url: String,
+}
+
+impl std::fmt::Debug for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URLs come from the server; like every URL in `Debug`, without a query.
+        use crate::endpoint::RedactedUrl;
+        f.debug_struct("Provider")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("signin_url", &RedactedUrl(&self.signin_url))
+            .field("callback_url", &RedactedUrl(&self.callback_url))
+            .finish()
+    }
 }
 
 impl Provider {

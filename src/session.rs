@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 /// The signed-in user as the server describes it.
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 pub struct User {
     /// `user.name`, when present and not null.
     pub name: Option<String>,
@@ -21,9 +21,11 @@ pub struct User {
 
 /// A session, as `getSession()` returns it.
 ///
-/// The session body holds no credentials (Auth.js keeps tokens in the cookie), so it
-/// may be printed.
-#[derive(Clone, Debug, PartialEq)]
+/// Auth.js keeps its own tokens in the cookie, but the app's `session` callback may copy
+/// one into the body (the next-auth docs show `session.accessToken =
+/// token.accessToken`), and `user.image` may be a presigned URL. So `Debug` prints the
+/// standard fields (the image without its query) and only the *names* of the others.
+#[derive(Clone, PartialEq)]
 pub struct Session {
     /// The user.
     pub user: User,
@@ -33,6 +35,31 @@ pub struct Session {
     /// callback).
     pub extra: Map<String, Value>,
     raw: Value,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field(
+                "image",
+                &self.image.as_deref().map(crate::endpoint::RedactedUrl),
+            )
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `raw` repeats everything: left out.
+        f.debug_struct("Session")
+            .field("user", &self.user)
+            .field("expires", &self.expires)
+            .field("extra", &self.extra.keys().collect::<Vec<_>>())
+            .finish()
+    }
 }
 
 impl Session {

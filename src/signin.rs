@@ -5,6 +5,7 @@
 //! flags the redirect arrives as `{"url": …}`; without them as a 3xx `Location`. This
 //! module turns either into a [`SignInResponse`].
 
+use crate::endpoint::RedactedUrl;
 use crate::error::{Error, Result};
 use serde::Serialize;
 use serde_json::Value;
@@ -37,7 +38,10 @@ impl std::fmt::Debug for SignInOptions {
             .map(|(k, _)| k.as_str())
             .collect();
         f.debug_struct("SignInOptions")
-            .field("callback_url", &self.callback_url)
+            .field(
+                "callback_url",
+                &self.callback_url.as_deref().map(RedactedUrl),
+            )
             .field("fields", &names)
             .field("authorization_params", &params)
             .finish()
@@ -166,10 +170,22 @@ pub(crate) fn json_type_name(v: &Value) -> &'static str {
 }
 
 /// Options of [`Client::sign_out`](crate::Client::sign_out).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct SignOutOptions {
     /// Where the server should send the user afterwards (default: the origin).
     pub callback_url: Option<String>,
+}
+
+impl std::fmt::Debug for SignOutOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The app's own query may carry a token: the URL without query or fragment.
+        f.debug_struct("SignOutOptions")
+            .field(
+                "callback_url",
+                &self.callback_url.as_deref().map(RedactedUrl),
+            )
+            .finish()
+    }
 }
 
 impl SignOutOptions {
@@ -219,7 +235,7 @@ impl SignOutOptions {
 /// Unlike the JS client, `ok` is true only when the HTTP status is a success AND the
 /// returned URL carries no error: the JS client reports `ok: true` for a failed v5
 /// credentials sign-in (which answers 200) and for v4 CSRF failures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SignInResponse {
     /// The `error` query parameter of the returned URL (`CredentialsSignin`,
     /// `AccessDenied`, `Verification`, v4's `?csrf=true` as `MissingCSRF`, …).
@@ -233,6 +249,20 @@ pub struct SignInResponse {
     /// Where the browser would go next: the callback URL, an OAuth authorize URL, the
     /// verify-request page. `None` when there is an error (as in the JS client).
     pub url: Option<String>,
+}
+
+impl std::fmt::Debug for SignInResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `url` may be an OAuth authorize URL whose query holds `state` and the PKCE
+        // challenge: printed without query or fragment.
+        f.debug_struct("SignInResponse")
+            .field("error", &self.error)
+            .field("code", &self.code)
+            .field("status", &self.status)
+            .field("ok", &self.ok)
+            .field("url", &self.url.as_deref().map(RedactedUrl))
+            .finish()
+    }
 }
 
 impl SignInResponse {
@@ -261,10 +291,18 @@ impl SignInResponse {
 }
 
 /// The result of a sign-out (`{url}`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 pub struct SignOutResponse {
     /// Where the browser would go next (the validated callback URL).
     pub url: String,
+}
+
+impl std::fmt::Debug for SignOutResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignOutResponse")
+            .field("url", &RedactedUrl(&self.url))
+            .finish()
+    }
 }
 
 /// What a redirect URL says about the flow's outcome.
@@ -283,10 +321,10 @@ impl RedirectOutcome {
         let mut error = None;
         let mut code = None;
         let mut csrf = false;
-        for (k, v) in url.query_pairs() {
-            match k.as_ref() {
-                "error" if error.is_none() => error = Some(v.into_owned()),
-                "code" if code.is_none() => code = Some(v.into_owned()),
+        for (k, v) in outcome_pairs(url) {
+            match k.as_str() {
+                "error" if error.is_none() => error = Some(v),
+                "code" if code.is_none() => code = Some(v),
                 "csrf" if v == "true" => csrf = true,
                 _ => {}
             }
@@ -303,6 +341,29 @@ impl RedirectOutcome {
             csrf_rejected,
         }
     }
+}
+
+/// The `key=value` pairs that can carry a flow's outcome, wherever the server put them.
+///
+/// A custom page's own query or fragment (`pages.signIn: "/login?from=app"` or
+/// `"/login#signin"`) is not taken into account when Auth.js appends the outcome:
+/// @auth/core appends `?error=…` to any page (`/login?from=app?error=CredentialsSignin`,
+/// `/login#signin?error=…`), next-auth 4's sign-in page appends `?…` after a fragment.
+/// A plain query parser then finds no `error` and a refused sign-in reads as a success.
+/// So the query is split at `?` as well as `&`, and a fragment's part after its first
+/// `?` is read as a query too. Keys still have to match exactly, so an app's own
+/// `?from=error` or `#errors` is not an error.
+fn outcome_pairs(url: &Url) -> impl Iterator<Item = (String, String)> + '_ {
+    let query = url.query().unwrap_or("");
+    let in_fragment = url
+        .fragment()
+        .and_then(|f| f.split_once('?'))
+        .map_or("", |(_, q)| q);
+    [query, in_fragment]
+        .into_iter()
+        .flat_map(|q| q.split(['&', '?']))
+        .flat_map(|piece| url::form_urlencoded::parse(piece.as_bytes()))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
 }
 
 /// Checks a `callbackUrl`: an absolute http(s) URL or a path starting with `/`.
@@ -347,6 +408,72 @@ mod tests {
                 csrf_rejected: false
             }
         );
+    }
+
+    /// `pages.signIn` / `pages.error` with their own query or fragment: @auth/core
+    /// appends `?error=…` whatever the page already holds
+    /// (`${origin}${pagePath}?${params}` in `core/src/index.ts`), next-auth 4's GET
+    /// `signin` page appends `&` after a `?` but not after a `#`.
+    #[test]
+    fn errors_are_found_after_a_custom_page_query_or_fragment() {
+        for (url, error, code) in [
+            (
+                "http://127.0.0.1:3000/login?from=app?error=CredentialsSignin&code=credentials",
+                "CredentialsSignin",
+                Some("credentials"),
+            ),
+            (
+                "http://127.0.0.1:3000/login#signin?error=CredentialsSignin&code=credentials",
+                "CredentialsSignin",
+                Some("credentials"),
+            ),
+            (
+                "http://127.0.0.1:3000/oops?from=app?error=Verification",
+                "Verification",
+                None,
+            ),
+            (
+                "http://127.0.0.1:3000/oops#top?error=AccessDenied",
+                "AccessDenied",
+                None,
+            ),
+            (
+                "http://127.0.0.1:3000/login?from=app&callbackUrl=http%3A%2F%2F127.0.0.1%3A3000&error=CredentialsSignin",
+                "CredentialsSignin",
+                None,
+            ),
+            (
+                "http://127.0.0.1:3000/login#signin?callbackUrl=http%3A%2F%2F127.0.0.1%3A3000&error=CredentialsSignin",
+                "CredentialsSignin",
+                None,
+            ),
+        ] {
+            let o = outcome(url);
+            assert_eq!(o.error.as_deref(), Some(error), "{url}");
+            assert_eq!(o.code.as_deref(), code, "{url}");
+            let r = SignInResponse::from_redirect(200, &Url::parse(url).unwrap(), url, 200..300);
+            assert!(!r.ok, "{url}");
+            assert_eq!(r.url, None, "{url}");
+        }
+        let o = outcome("http://127.0.0.1:3000/login#signin?csrf=true");
+        assert!(o.csrf_rejected);
+    }
+
+    #[test]
+    fn an_app_query_that_mentions_error_is_not_an_error() {
+        for url in [
+            "http://127.0.0.1:3000/login?from=error",
+            "http://127.0.0.1:3000/dashboard?tab=errors&view=error?x=1",
+            "http://127.0.0.1:3000/dashboard#error",
+            "http://127.0.0.1:3000/dashboard#errors?tab=error",
+            "http://127.0.0.1:3000/error",
+            "http://127.0.0.1:3000/?myerror=1&error_count=2",
+        ] {
+            let o = outcome(url);
+            assert_eq!(o.error, None, "{url}");
+            let r = SignInResponse::from_redirect(200, &Url::parse(url).unwrap(), url, 200..300);
+            assert!(r.ok, "{url}");
+        }
     }
 
     #[test]
