@@ -203,6 +203,14 @@ static void test_malformed_json_and_options(AuthjsClient *c) {
     CHECK(authjs_last_error_status() == I, "zero timeout status");
     CHECK(authjs_client_new("http://127.0.0.1:1", "{\"allowInsecureHttp\": 1}") == NULL,
           "non-boolean allowInsecureHttp accepted");
+    /* Values that used to panic inside ureq (AUTHJS_ERR_INTERNAL plus a panic message on
+     * stderr): a user agent with CR/LF, a timeout past what the clock can add. */
+    CHECK(authjs_client_new("http://127.0.0.1:1", "{\"userAgent\": \"a\\r\\nX-Evil: 1\"}") == NULL,
+          "CR/LF user agent accepted");
+    CHECK(authjs_last_error_status() == I, "CR/LF user agent status");
+    CHECK(authjs_client_new("http://127.0.0.1:1", "{\"timeoutMs\": 18446744073709551615}") == NULL,
+          "huge timeout accepted");
+    CHECK(authjs_last_error_status() == I, "huge timeout status");
 
     /* Every documented key (null means "not set"), and JSON null for the whole object. */
     other = authjs_client_new("http://127.0.0.1:1",
