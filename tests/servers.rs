@@ -412,22 +412,21 @@ fn chunked_session_is_read_whatever_the_order_of_the_jar() {
 // Custom pages (pages.signIn / pages.error with their own query or fragment)
 // ---------------------------------------------------------------------------------
 
-/// The URL the server answers a credentials sign-in with, read without the client's
+/// The `{url}` the server answers a POST of `action` with, read without the client's
 /// interpretation (the JS client's request: `X-Auth-Return-Redirect`, `json=true`).
-fn raw_credentials_reply(s: &Server, user: &str, password: &str) -> (u16, String) {
+fn raw_post(s: &Server, action: &str, fields: &[(&str, &str)]) -> (u16, String) {
     let c = s.client();
     let token = c.get_csrf_token().unwrap();
-    let form = vec![
+    let mut form = vec![
         ("csrfToken".to_string(), token),
-        ("username".to_string(), user.to_string()),
-        ("password".to_string(), password.to_string()),
         ("callbackUrl".to_string(), s.origin()),
         ("json".to_string(), "true".to_string()),
     ];
+    form.extend(fields.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let r = c
         .request(
             "POST",
-            &s.auth_url("callback/credentials"),
+            &s.auth_url(action),
             Some(Body::Form(form)),
             &[("X-Auth-Return-Redirect".into(), "1".into())],
         )
@@ -438,38 +437,81 @@ fn raw_credentials_reply(s: &Server, user: &str, password: &str) -> (u16, String
 
 #[test]
 fn custom_pages_urls_the_servers_return() {
-    // v4 sends refused sign-ins to its own /error action (which then redirects to
-    // pages.error); v5 appends "?error=" to pages.signIn verbatim, even after a query
-    // or a fragment.
+    // Refused credentials: v4 sends them to its own /error action; v5 appends
+    // "?error=" to pages.signIn verbatim, even after a query or inside a fragment.
+    // An invalid email address: v4 again its /error action, v5 pages.error with the
+    // same verbatim "?error=". GET /error: both redirect to pages.error, joining with
+    // "&" after a query but still appending "?error=" after a fragment.
+    const V4_REFUSED: &str = "/api/auth/error?error=CredentialsSignin&provider=credentials";
     let expect = [
         (
             v4_pages_query(),
-            401,
-            "/api/auth/error?error=CredentialsSignin&provider=credentials",
+            (401, V4_REFUSED),
+            (200, "/api/auth/error?error=EmailSignin"),
+            "/login#signin?error=Configuration",
         ),
         (
             v4_pages_fragment(),
-            401,
-            "/api/auth/error?error=CredentialsSignin&provider=credentials",
+            (401, V4_REFUSED),
+            (200, "/api/auth/error?error=EmailSignin"),
+            "/login?from=app&error=Configuration",
         ),
         (
             v5_pages_query(),
-            200,
-            "/login?from=app?error=CredentialsSignin&code=credentials",
+            (
+                200,
+                "/login?from=app?error=CredentialsSignin&code=credentials",
+            ),
+            (200, "/login#signin?error=Configuration"),
+            "/login#signin?error=Configuration",
         ),
         (
             v5_pages_fragment(),
-            200,
-            "/login#signin?error=CredentialsSignin&code=credentials",
+            (
+                200,
+                "/login#signin?error=CredentialsSignin&code=credentials",
+            ),
+            (200, "/login?from=app?error=Configuration"),
+            "/login?from=app&error=Configuration",
         ),
     ];
-    for (s, status, path) in expect {
-        let (got_status, url) = raw_credentials_reply(&s, "alice", "wrong");
-        assert_eq!(got_status, status, "{}", s.name);
-        assert_eq!(url, format!("{}{path}", s.origin()), "{}", s.name);
+    for (s, refused, bad_email, error_page) in expect {
+        let creds_reply = raw_post(
+            &s,
+            "callback/credentials",
+            &[("username", "alice"), ("password", "wrong")],
+        );
+        assert_eq!(
+            creds_reply,
+            (refused.0, format!("{}{}", s.origin(), refused.1)),
+            "{}",
+            s.name
+        );
+        let email_reply = raw_post(&s, "signin/email", &[("email", "not-an-address")]);
+        assert_eq!(
+            email_reply,
+            (bad_email.0, format!("{}{}", s.origin(), bad_email.1)),
+            "{}",
+            s.name
+        );
+        let r = s
+            .client()
+            .request("GET", &s.auth_url("error?error=Configuration"), None, &[])
+            .unwrap();
+        assert_eq!(r.status, 302, "{}", s.name);
+        assert_eq!(
+            r.header("location"),
+            Some(error_page),
+            "{}: relative",
+            s.name
+        );
         // A good password still signs in, with the callback URL.
-        let (ok_status, ok_url) = raw_credentials_reply(&s, "alice", "alice-password");
-        assert_eq!((ok_status, ok_url), (200, s.origin()), "{}", s.name);
+        let ok = raw_post(
+            &s,
+            "callback/credentials",
+            &[("username", "alice"), ("password", "alice-password")],
+        );
+        assert_eq!(ok, (200, s.origin()), "{}", s.name);
     }
 }
 
