@@ -92,6 +92,33 @@ fn database_session_email_sign_in_update_and_sign_out_deletes_it_server_side() {
 }
 
 #[test]
+fn credentials_on_a_database_server_set_a_cookie_the_server_cannot_read() {
+    // What the server does (client.rs asserts what the client reports): the sign-in is
+    // answered like a success with a JWT cookie, and the first session read answers
+    // "no session" (v4 `{}`, v5 `null`) and deletes that cookie.
+    for s in [v4_db(), v5_db()] {
+        let c = s.client();
+        let r = c
+            .sign_in(Some("credentials"), creds("alice", "alice-password"))
+            .unwrap();
+        assert!(r.ok, "{}: {r:?}", s.name);
+        let cookie = session_cookies(&c);
+        assert_eq!(cookie.len(), 1, "{}", s.name);
+        assert_eq!(
+            cookie[0].value.matches('.').count(),
+            4,
+            "{}: a JWE (five dot-separated parts), not a session token",
+            s.name
+        );
+        let reply = c.request("GET", &s.auth_url("session"), None, &[]).unwrap();
+        assert_eq!(reply.status, 200, "{}", s.name);
+        assert_eq!(reply.text(), if s.v4 { "{}" } else { "null" }, "{}", s.name);
+        // The reply's Set-Cookie (never handed out: cookies are credentials) deleted it.
+        assert!(!c.has_session_cookie(), "{}", s.name);
+    }
+}
+
+#[test]
 fn jwt_sign_out_does_not_revoke_a_replayed_cookie() {
     // The contrast to the database strategy: a JWT session lives in the cookie, so
     // signing out only deletes it from this client's jar.
