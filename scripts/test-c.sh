@@ -215,15 +215,16 @@ run_all() { # variant [wrapper...]  (every program against every server)
 phase "run: shared and static builds"
 run_all shared
 run_all static
-# One representative flow per further server generation (tests/servers.rs and
+# One representative run per further server generation (tests/servers.rs and
 # tests/client.rs run everything against every server): next-auth 4.22, and next-auth
 # 5 in Next.js through the localhost URL it names itself by (docs/servers.md).
 for entry in "v4-22|$AUTHJS_TEST_V4_22_URL|$AUTHJS_TEST_V4_22_MAIL_DIR" \
   "v5-next|${AUTHJS_TEST_V5_NEXT_URL/127.0.0.1/localhost}|$AUTHJS_TEST_V5_NEXT_MAIL_DIR"; do
   IFS='|' read -r name url mail <<<"$entry"
   run "shared test_api [$name]" "$WORK/bin/shared/test_api" "$url" "$mail"
+  run "shared test_wrapper [$name]" "$WORK/bin/shared/test_wrapper" "$url"
 done
-phase_done "C suite (shared + static, 3 servers; test_api on 2 more)"
+phase_done "C suite (shared + static, 3 servers; test_api and test_wrapper on 2 more)"
 
 # ---------------------------------------------------------------------------------
 if [ "${AUTHJS_C_SKIP_VALGRIND:-0}" != 1 ]; then
