@@ -8,7 +8,8 @@
 # 2. compiles tests/c/*.c, tests/cpp/*.cpp, examples/c and examples/cpp with the system
 #    cc/c++ (-Wall -Wextra -Werror -pedantic), linked shared (`pkg-config --libs
 #    authjs`) and static (`pkg-config --libs --static authjs`), and runs them against
-#    next-auth v4, @auth/express v5 and v5 over https;
+#    next-auth v4, @auth/express v5 and v5 over https (test_api and test_wrapper also
+#    against next-auth 4.22 and next-auth 5 in Next.js);
 # 3. runs them under valgrind (no definite or indirect leaks, no memory errors);
 # 4. runs an -fsanitize=address,undefined build;
 # 5. builds the examples through the CMake package (when cmake is installed).
