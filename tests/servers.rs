@@ -364,6 +364,29 @@ fn next_auth_5_in_next_js_returns_localhost_urls_for_127_0_0_1() {
         assert_eq!(r.url.as_deref(), Some(localhost.as_str()), "{}", s.name);
         assert!(c.get_session().unwrap().is_some(), "{}", s.name);
         c.sign_out(SignOutOptions::default()).unwrap();
+        // An absolute callbackUrl naming 127.0.0.1 is another origin to the server: its
+        // redirect callback replaces it with its own (localhost) origin.
+        let r = c
+            .sign_in(
+                Some("credentials"),
+                creds("alice", "alice-password").callback_url(format!("{}/welcome", s.listen_url)),
+            )
+            .unwrap();
+        assert!(r.ok, "{}: {r:?}", s.name);
+        assert_eq!(r.url.as_deref(), Some(localhost.as_str()), "{}", s.name);
+        let r = c
+            .sign_in(
+                Some("credentials"),
+                creds("alice", "alice-password").callback_url("/welcome"),
+            )
+            .unwrap();
+        assert_eq!(
+            r.url,
+            Some(format!("{localhost}/welcome")),
+            "{}: a relative one is kept",
+            s.name
+        );
+        c.sign_out(SignOutOptions::default()).unwrap();
 
         // The magic link names localhost: another origin for this client, which
         // refuses to send its cookies there and says which URL to use.
@@ -397,6 +420,35 @@ fn next_auth_5_in_next_js_returns_localhost_urls_for_127_0_0_1() {
             lc.get_session().unwrap().unwrap().user.email.as_deref(),
             Some(email.as_str())
         );
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Smaller differences between versions
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn next_auth_4_22_accepts_an_address_without_a_dot_in_the_domain() {
+    // next-auth 4.24 refuses `a@b` (EmailSignin); 4.22 sends it a link.
+    for s in [v4(), v4_22()] {
+        let r = s
+            .client()
+            .sign_in(Some("email"), SignInOptions::new().field("email", "a@b"))
+            .unwrap();
+        if s.id == "v4-22" {
+            assert!(r.ok, "{}: {r:?}", s.name);
+            assert!(
+                r.url
+                    .as_deref()
+                    .unwrap()
+                    .starts_with(&s.auth_url("verify-request")),
+                "{}: {r:?}",
+                s.name
+            );
+        } else {
+            assert!(!r.ok, "{}: {r:?}", s.name);
+            assert_eq!(r.error.as_deref(), Some("EmailSignin"), "{}", s.name);
+        }
     }
 }
 
