@@ -8,13 +8,14 @@
 # 2. compiles tests/c/*.c, tests/cpp/*.cpp, examples/c and examples/cpp with the system
 #    cc/c++ (-Wall -Wextra -Werror -pedantic), linked shared (`pkg-config --libs
 #    authjs`) and static (`pkg-config --libs --static authjs`), and runs them against
-#    next-auth v4, @auth/express v5 and v5 over https;
+#    next-auth v4, @auth/express v5 and v5 over https (test_api and test_wrapper also
+#    against next-auth 4.22 and next-auth 5 in Next.js);
 # 3. runs them under valgrind (no definite or indirect leaks, no memory errors);
 # 4. runs an -fsanitize=address,undefined build;
 # 5. builds the examples through the CMake package (when cmake is installed).
 #
-# Reads AUTHJS_TEST_{V4,V5,V5_TLS}_URL, AUTHJS_TEST_CA and AUTHJS_TEST_*_MAIL_DIR (set
-# by with-servers.sh); starts no server. The last line is
+# Reads AUTHJS_TEST_{V4,V5,V5_TLS,V4_22,V5_NEXT}_URL, AUTHJS_TEST_CA and
+# AUTHJS_TEST_*_MAIL_DIR (set by with-servers.sh); starts no server. The last line is
 # "C tests: N passed, M failed"; the exit status is non-zero on any failure.
 #
 # Environment: CC, CXX (default cc, c++); AUTHJS_C_SKIP_VALGRIND=1 or
@@ -31,7 +32,9 @@ die() {
 }
 
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA \
-  AUTHJS_TEST_V4_MAIL_DIR AUTHJS_TEST_V5_MAIL_DIR AUTHJS_TEST_V5_TLS_MAIL_DIR; do
+  AUTHJS_TEST_V4_MAIL_DIR AUTHJS_TEST_V5_MAIL_DIR AUTHJS_TEST_V5_TLS_MAIL_DIR \
+  AUTHJS_TEST_V4_22_URL AUTHJS_TEST_V4_22_MAIL_DIR AUTHJS_TEST_V5_NEXT_URL \
+  AUTHJS_TEST_V5_NEXT_MAIL_DIR; do
   [ -n "${!var:-}" ] || die "$var is not set: run me as 'bash tests/servers/with-servers.sh bash scripts/test-c.sh'"
 done
 for tool in "$CC" "$CXX" pkg-config valgrind readelf nm; do
@@ -214,7 +217,16 @@ run_all() { # variant [wrapper...]  (every program against every server)
 phase "run: shared and static builds"
 run_all shared
 run_all static
-phase_done "C suite (shared + static, 3 servers)"
+# One representative run per further server generation (tests/servers.rs and
+# tests/client.rs run everything against every server): next-auth 4.22, and next-auth
+# 5 in Next.js through the localhost URL it names itself by (docs/servers.md).
+for entry in "v4-22|$AUTHJS_TEST_V4_22_URL|$AUTHJS_TEST_V4_22_MAIL_DIR" \
+  "v5-next|${AUTHJS_TEST_V5_NEXT_URL/127.0.0.1/localhost}|$AUTHJS_TEST_V5_NEXT_MAIL_DIR"; do
+  IFS='|' read -r name url mail <<<"$entry"
+  run "shared test_api [$name]" "$WORK/bin/shared/test_api" "$url" "$mail"
+  run "shared test_wrapper [$name]" "$WORK/bin/shared/test_wrapper" "$url"
+done
+phase_done "C suite (shared + static, 3 servers; test_api and test_wrapper on 2 more)"
 
 # ---------------------------------------------------------------------------------
 if [ "${AUTHJS_C_SKIP_VALGRIND:-0}" != 1 ]; then

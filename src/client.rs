@@ -914,6 +914,29 @@ impl Client {
     /// URL and the text to hand to the caller: the server's own string when it was
     /// absolute (so `http://host:3000` is not rewritten as `http://host:3000/`).
     fn redirect_target(&self, reply: &Reply, url: &Url) -> Result<(Url, String)> {
+        // Auth.js redirects with 302 (or `{url}`); 307/308 come from the web framework
+        // in front of it (Next.js sends `<path>/` to `<path>` with 308), so the flow
+        // never reached Auth.js and must not read as a completed step.
+        if reply.status == 307 || reply.status == 308 {
+            let slash = if url.path().ends_with('/') {
+                ": Next.js redirects a path with a trailing slash; use the URL exactly as \
+                 the server sent it"
+            } else {
+                ""
+            };
+            return Err(Error::protocol(format!(
+                "{} (HTTP {}): redirected by the web framework to {}, not answered by \
+                 Auth.js{slash}",
+                redact(url),
+                reply.status,
+                reply
+                    .header("location")
+                    .and_then(|l| url.join(l).ok())
+                    .map(|l| redact(&l))
+                    .unwrap_or_else(|| "nowhere".into()),
+            ))
+            .with_status(reply.status));
+        }
         let from_json = serde_json::from_slice::<Value>(&reply.body)
             .ok()
             .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string));
@@ -943,17 +966,26 @@ impl Client {
         ))
     }
 
-    /// An HTTP-status error; a 404 from the API usually means a wrong base path.
+    /// An HTTP-status error; a 404 (or a 400 to a GET) from the API usually means a
+    /// wrong base path.
     fn status_error(&self, reply: &Reply, what: &str) -> Error {
         let e = Error::http(reply.status, what, &reply.body);
-        if reply.status == 404 {
+        // Auth.js answers 400 to a GET of an action it does not know ("Bad request.",
+        // v4: "This action with HTTP GET is not supported"): a base path inside the mount.
+        let unknown_action = reply.status == 400 && what.starts_with("GET ");
+        if reply.status == 404 || unknown_action {
             let msg = format!(
-                "{} (is the base path right? this client uses {})",
+                "{}{} (is the base path right? this client uses {})",
                 e.message(),
+                if unknown_action {
+                    ", which Auth.js answers to an action it does not know"
+                } else {
+                    ""
+                },
                 self.inner.endpoint.base_url()
             );
             return Error::new(ErrorKind::Http, msg)
-                .with_status(404)
+                .with_status(reply.status)
                 .with_body(&reply.body);
         }
         e

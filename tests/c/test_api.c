@@ -207,7 +207,7 @@ static void test_signed_in(AuthjsClient *c) {
           (unsigned)authjs_sign_in_result_status(r));
     CHECK(authjs_sign_in_result_error(r) == NULL, "error %s", authjs_sign_in_result_error(r));
     CHECK(authjs_sign_in_result_code(r) == NULL, "code %s", authjs_sign_in_result_code(r));
-    CHECK(contains(authjs_sign_in_result_url(r), "127.0.0.1"), "url %s",
+    CHECK(contains(authjs_sign_in_result_url(r), base_url), "url %s",
           authjs_sign_in_result_url(r));
     authjs_sign_in_result_free(r);
 

@@ -106,3 +106,9 @@ probe() {
 probe v4 "$AUTHJS_TEST_V4_URL"
 probe v5 "$AUTHJS_TEST_V5_URL"
 probe v5-tls "$AUTHJS_TEST_V5_TLS_URL"
+probe v4-22 "$AUTHJS_TEST_V4_22_URL"
+probe v5-next "$AUTHJS_TEST_V5_NEXT_URL"
+probe v5-next-tls "$AUTHJS_TEST_V5_NEXT_TLS_URL"
+# Database sessions: the credentials sign-ins above create no session there.
+probe v4-db "$AUTHJS_TEST_V4_DB_URL"
+probe v5-db "$AUTHJS_TEST_V5_DB_URL"

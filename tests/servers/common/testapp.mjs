@@ -89,8 +89,23 @@ export async function jwtCallback({ token, user, trigger, session }) {
   return token;
 }
 
-/** `callbacks.session` for both versions (JWT strategy). */
-export async function sessionCallback({ session, token }) {
+/**
+ * `callbacks.session` for both versions and both strategies.
+ *
+ * JWT strategy: the libraries pass `token`. Database strategy: they pass the
+ * adapter's `user` instead (and, on `POST session`, `trigger: "update"` with the
+ * posted data as `newSession`), so an update of `{name}` is written to the stored
+ * user, as an app with a real database would do.
+ */
+export async function sessionCallback({ session, token, user: dbUser, trigger, newSession }) {
+  if (dbUser && !token) {
+    if (trigger === "update" && typeof newSession?.name === "string") {
+      const stored = store().users.get(dbUser.id);
+      if (stored) stored.name = newSession.name;
+      dbUser = { ...dbUser, name: newSession.name };
+    }
+    token = { name: dbUser.name, email: dbUser.email, picture: dbUser.image, uid: dbUser.id };
+  }
   const user = { ...(session.user ?? {}) };
   for (const [key, value] of [
     ["name", token?.name],
@@ -310,3 +325,41 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export function meBody(session) {
   return { user: { ...(session.user ?? {}) }, role: session.role, uid: session.uid };
 }
+
+// --------------------------------------------------------------------------
+// Configuration variants read from the environment at run time, so that one
+// build (the Next.js apps) can be started several times with different setups.
+// --------------------------------------------------------------------------
+
+/** `AUTHJS_TEST_SESSION_STRATEGY`: "jwt" (default) or "database" (the in-memory adapter). */
+export function sessionStrategy() {
+  const value = process.env.AUTHJS_TEST_SESSION_STRATEGY || "jwt";
+  if (value !== "jwt" && value !== "database") {
+    throw new Error(`AUTHJS_TEST_SESSION_STRATEGY must be "jwt" or "database", not ${value}`);
+  }
+  return value;
+}
+
+/**
+ * `pages` from `AUTHJS_TEST_PAGES_SIGNIN` / `AUTHJS_TEST_PAGES_ERROR` (unset: the
+ * library's own pages). The values are used verbatim, query and fragment included.
+ */
+export function customPages() {
+  const pages = {};
+  if (process.env.AUTHJS_TEST_PAGES_SIGNIN) pages.signIn = process.env.AUTHJS_TEST_PAGES_SIGNIN;
+  if (process.env.AUTHJS_TEST_PAGES_ERROR) pages.error = process.env.AUTHJS_TEST_PAGES_ERROR;
+  return pages;
+}
+
+/** `AUTHJS_TEST_BASE_PATH` (default `/api/auth`): where the auth routes are mounted. */
+export function authBasePath() {
+  const value = process.env.AUTHJS_TEST_BASE_PATH || "/api/auth";
+  if (!/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/.test(value)) {
+    throw new Error(`AUTHJS_TEST_BASE_PATH must be a path such as /auth, not ${value}`);
+  }
+  return value;
+}
+
+/** A tiny HTML page for the custom `pages` routes (the client never follows them). */
+export const LOGIN_PAGE_HTML =
+  "<!doctype html><title>login</title><p>custom sign-in page of the authjs test server</p>\n";

@@ -1,7 +1,9 @@
 // @auth/express (Auth.js v5 core) test server for the authjs native client.
 //
 // Env: PORT (required), AUTH_SECRET (required), AUTHJS_MAIL_DIR (required for
-// email sign-in), TLS_CERT + TLS_KEY (optional PEM paths: serve https instead).
+// email sign-in), TLS_CERT + TLS_KEY (optional PEM paths: serve https instead),
+// AUTHJS_TEST_BASE_PATH (default /api/auth; the app's own routes stay at /api/...),
+// AUTHJS_TEST_SESSION_STRATEGY, AUTHJS_TEST_PAGES_SIGNIN / _ERROR (see testapp.mjs).
 // Listens on 127.0.0.1 only.
 
 import { readFileSync } from "node:fs";
@@ -16,20 +18,24 @@ import GitHub from "@auth/express/providers/github";
 import {
   CREDENTIALS_FIELDS,
   GITHUB_OPTIONS,
+  LOGIN_PAGE_HTML,
   authActionFromUrl,
+  authBasePath,
   authorizeCredentials,
   countAuthRequest,
   createMemoryAdapter,
+  customPages,
   emailProvider,
   jwtCallback,
   meBody,
   parseSlowMs,
   requestCounts,
   sessionCallback,
+  sessionStrategy,
   sleep,
 } from "../common/testapp.mjs";
 
-const BASE_PATH = "/api/auth";
+const BASE_PATH = authBasePath();
 
 /** @type {import("@auth/express").ExpressAuthConfig} */
 const authConfig = {
@@ -37,7 +43,8 @@ const authConfig = {
   trustHost: true,
   secret: process.env.AUTH_SECRET,
   adapter: createMemoryAdapter(),
-  session: { strategy: "jwt" },
+  session: { strategy: sessionStrategy() },
+  pages: customPages(),
   providers: [
     Credentials({
       id: "credentials",
@@ -72,6 +79,11 @@ async function requireSession(req, res) {
   }
   return session;
 }
+
+// Target of the custom `pages` variants (the client reads these URLs, never follows them).
+app.get("/login", (_req, res) => {
+  res.type("html").send(LOGIN_PAGE_HTML);
+});
 
 app.get("/api/health", (_req, res) => {
   res.status(200).json({ ok: true });

@@ -5,16 +5,21 @@ import {
   GITHUB_OPTIONS,
   authorizeCredentials,
   createMemoryAdapter,
+  customPages,
   emailProvider,
   jwtCallback,
   sessionCallback,
+  sessionStrategy,
 } from "../../common/testapp.mjs";
 
+// Session strategy and pages come from the environment at run time (see
+// common/testapp.mjs), so one build serves the jwt, database and custom-pages servers.
 /** @type {import("next-auth").AuthOptions} */
 export const authOptions = {
   secret: process.env.NEXTAUTH_SECRET,
   adapter: createMemoryAdapter(),
-  session: { strategy: "jwt" },
+  session: { strategy: sessionStrategy() },
+  pages: customPages(),
   providers: [
     CredentialsProvider({
       id: "credentials",

@@ -1,0 +1,39 @@
+// .js, not .mjs: webpack (Next.js 13) honours __esModule of the CommonJS next-auth
+// providers only for "javascript/auto" modules; from .mjs their default import is the module object.
+import CredentialsProvider from "next-auth/providers/credentials";
+import GithubProvider from "next-auth/providers/github";
+import {
+  CREDENTIALS_FIELDS,
+  GITHUB_OPTIONS,
+  authorizeCredentials,
+  createMemoryAdapter,
+  customPages,
+  emailProvider,
+  jwtCallback,
+  sessionCallback,
+  sessionStrategy,
+} from "../../common/testapp.mjs";
+
+// Session strategy and pages come from the environment at run time (see
+// common/testapp.mjs), so one build serves the jwt, database and custom-pages servers.
+/** @type {import("next-auth").AuthOptions} */
+export const authOptions = {
+  secret: process.env.NEXTAUTH_SECRET,
+  adapter: createMemoryAdapter(),
+  session: { strategy: sessionStrategy() },
+  pages: customPages(),
+  providers: [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Credentials",
+      credentials: CREDENTIALS_FIELDS,
+      authorize: (credentials) => authorizeCredentials(credentials),
+    }),
+    emailProvider(),
+    GithubProvider(GITHUB_OPTIONS),
+  ],
+  callbacks: {
+    jwt: jwtCallback,
+    session: sessionCallback,
+  },
+};

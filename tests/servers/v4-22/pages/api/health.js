@@ -1,0 +1,3 @@
+export default function health(req, res) {
+  res.status(200).json({ ok: true });
+}
