@@ -1,6 +1,7 @@
 //! The trust issue's cookie and input cases against the real servers: a full jar,
-//! forwarded browser `Cookie` headers, exports read by curl and wget, chunk order on
-//! next-auth 4.22, options that used to panic inside ureq, special files.
+//! forwarded browser `Cookie` headers, exports read by curl and wget, options that
+//! used to panic inside ureq, special files. (Chunk order on next-auth 4.22:
+//! `tests/servers.rs`.)
 //!
 //! Run with `bash tests/servers/with-servers.sh cargo test --test trust`.
 
@@ -77,46 +78,6 @@ fn forwarded_browser_cookie_header_with_junk() {
             .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         assert!(!e.to_string().contains("Zürich"), "{e}");
-    }
-}
-
-/// Chunked session cookies in a stable, numeric order. next-auth 4.22 joins chunks in
-/// `Cookie`-header order, so before the fix carol's 3-chunk session disappeared there
-/// in about half of the fresh clients.
-#[test]
-fn chunked_session_on_next_auth_4_22() {
-    let s = v4_22();
-    for i in 0..24 {
-        let c = s.client();
-        let r = c
-            .sign_in(Some("credentials"), creds("carol", "carol-password"))
-            .unwrap();
-        assert!(r.ok, "{r:?}");
-        let chunks = c
-            .cookies()
-            .into_iter()
-            .filter(|k| k.name.contains("session-token."))
-            .count();
-        assert!(chunks >= 2, "carol's session is chunked ({chunks})");
-        let session = c.get_session().unwrap();
-        assert_eq!(
-            session.and_then(|s| s.user.name).as_deref(),
-            Some("Carol"),
-            "client {i}: next-auth 4.22 lost the chunked session"
-        );
-    }
-}
-
-/// next-auth 4.22 (from the servers matrix).
-fn v4_22() -> Server {
-    let url = std::env::var("AUTHJS_TEST_V4_22_URL")
-        .expect("AUTHJS_TEST_V4_22_URL: run through tests/servers/with-servers.sh");
-    Server {
-        name: "next-auth 4.22",
-        url,
-        mail_dir: std::env::temp_dir(),
-        v4: true,
-        tls: false,
     }
 }
 
