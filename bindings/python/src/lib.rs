@@ -1,7 +1,8 @@
 //! `authjs._authjs`: the native half of the Python package `authjs`.
 //!
 //! This layer only converts types. Python values become the core's argument types
-//! before the call, the call runs with the GIL released (`Python::detach`), and the
+//! before the call, the call runs with the GIL released (`Python::detach`; on the main
+//! thread through `interruptible::run`, so that Ctrl-C interrupts it), and the
 //! core's results become plain Python values (dicts, tuples, bytes) afterwards. The
 //! typed objects (`Session`, `Provider`, …) are built from those in
 //! `python/authjs/__init__.py`; the exception classes live in
@@ -11,6 +12,8 @@
 //! Free-threading: the one class, [`Client`], is `frozen`; it holds the core client
 //! (`Send + Sync`, locked internally) and an `AtomicBool`, so the module declares
 //! `gil_used = false`.
+
+mod interruptible;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
@@ -648,18 +651,18 @@ impl Client {
 
     fn get_session<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
         let c = self.open(py)?.clone();
-        let session = py.detach(move || c.get_session()).py(py)?;
+        let session = interruptible::run(py, move || c.get_session())?.py(py)?;
         session.as_ref().map(|s| session_to_py(py, s)).transpose()
     }
 
     fn get_csrf_token(&self, py: Python<'_>) -> PyResult<String> {
         let c = self.open(py)?.clone();
-        py.detach(move || c.get_csrf_token()).py(py)
+        interruptible::run(py, move || c.get_csrf_token())?.py(py)
     }
 
     fn get_providers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let c = self.open(py)?.clone();
-        let providers = py.detach(move || c.get_providers()).py(py)?;
+        let providers = interruptible::run(py, move || c.get_providers())?.py(py)?;
         let out = PyDict::new(py);
         for (id, p) in &providers {
             let d = PyDict::new(py);
@@ -719,9 +722,7 @@ impl Client {
             .transpose()?;
         let opts = authjs::SignInOptions::from_js(Some(&Value::Object(options)), params.as_ref())
             .py(py)?;
-        let resp = py
-            .detach(move || c.sign_in(provider.as_deref(), opts))
-            .py(py)?;
+        let resp = interruptible::run(py, move || c.sign_in(provider.as_deref(), opts))?.py(py)?;
         sign_in_to_py(py, &resp)
     }
 
@@ -732,7 +733,7 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         let c = self.open(py)?.clone();
         let url = text_arg(url, "url")?;
-        let resp = py.detach(move || c.complete_sign_in(&url)).py(py)?;
+        let resp = interruptible::run(py, move || c.complete_sign_in(&url))?.py(py)?;
         sign_in_to_py(py, &resp)
     }
 
@@ -748,7 +749,7 @@ impl Client {
             Some(d) => py_to_json(d, "update_session data")?,
             None => Value::Null,
         };
-        let session = py.detach(move || c.update_session(data)).py(py)?;
+        let session = interruptible::run(py, move || c.update_session(data))?.py(py)?;
         session.as_ref().map(|s| session_to_py(py, s)).transpose()
     }
 
@@ -761,7 +762,7 @@ impl Client {
         let c = self.open(py)?.clone();
         let callback_url = opt_text_arg(callback_url, "callback_url")?;
         let options = authjs::SignOutOptions { callback_url };
-        let resp = py.detach(move || c.sign_out(options)).py(py)?;
+        let resp = interruptible::run(py, move || c.sign_out(options))?.py(py)?;
         Ok(resp.url)
     }
 
@@ -839,9 +840,8 @@ impl Client {
                 None
             }
         };
-        let resp = py
-            .detach(move || c.request(&method, &path, body, &headers))
-            .py(py)?;
+        let resp =
+            interruptible::run(py, move || c.request(&method, &path, body, &headers))?.py(py)?;
         Ok((
             resp.status,
             headers_to_py(py, &resp)?,
