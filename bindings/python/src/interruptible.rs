@@ -16,7 +16,7 @@
 //! blocked in a request when the interpreter exits is simply ended with the process.
 //!
 //! Cost on the hot path: no thread per call. One worker is kept parked after use and
-//! reused; another is started only while the kept one is busy with an abandoned call,
+//! reused (it exits after [`IDLE_EXIT`] without calls); another is started only while the kept one is busy with an abandoned call,
 //! and the spare exits when it is done. What remains is the handoff: the worker must
 //! wake the caller once more when the answer is in (and the call's data crosses CPU
 //! caches). Measured on the 2-CPU shared machine against next-auth v4, `get_session`
@@ -31,6 +31,7 @@ use std::any::Any;
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::Duration;
@@ -38,6 +39,12 @@ use std::time::Duration;
 /// How often a waiting main thread runs the signal handlers: Ctrl-C takes effect
 /// within this (plus the handler's own time).
 const POLL: Duration = Duration::from_millis(50);
+
+/// How long a parked worker waits for the next call before it exits: long enough for
+/// a loop of calls to reuse it, short enough that a program which called once is left
+/// with no extra thread (which `fork()` would otherwise inherit as a warning, and which
+/// nobody asked for).
+const IDLE_EXIT: Duration = Duration::from_secs(2);
 
 /// A job runs the call and sends its result; it returns whether its worker should stay.
 /// The worker is `None` when the job runs on the caller's thread (no worker available).
@@ -50,31 +57,65 @@ struct Worker {
     /// The process that started it: after `fork()` the child has the handle but not
     /// the thread, and a job sent to it would never run.
     pid: u32,
+    /// Tells workers apart, so that one leaving removes its own handle only.
+    id: u64,
 }
 
 /// The parked worker, if any. Held only to take or put a handle, never during a call.
 static IDLE: Mutex<Option<Worker>> = Mutex::new(None);
 
 fn spawn_worker() -> Option<Worker> {
+    static NEXT_ID: AtomicU64 = AtomicU64::new(0);
     let (jobs, queue) = mpsc::channel::<Job>();
     let me = Worker {
         jobs,
         pid: std::process::id(),
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
     };
     let own = me.clone();
     thread::Builder::new()
         .name("authjs-call".into())
-        .spawn(move || {
-            // The worker holds its own handle (to park itself), so the queue stays open
-            // and the loop ends only when a job says this worker is not needed.
-            while let Ok(job) = queue.recv() {
-                if !job(Some(&own)) {
-                    break;
-                }
-            }
-        })
+        .spawn(move || work(own, queue))
         .ok()?;
     Some(me)
+}
+
+/// The worker's loop. It holds its own handle (to park itself), so the queue never
+/// closes: it ends when a job says this worker is a spare, or when it has been parked
+/// for [`IDLE_EXIT`] and can take its handle back out of the slot.
+fn work(me: Worker, queue: Receiver<Job>) {
+    loop {
+        match queue.recv_timeout(IDLE_EXIT) {
+            Ok(job) => {
+                if !job(Some(&me)) {
+                    return;
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if unpark(&me) {
+                    // Nobody holds the handle any more, so nothing can be queued; run
+                    // anything that was, to be sure no caller waits for ever.
+                    while let Ok(job) = queue.try_recv() {
+                        job(None);
+                    }
+                    return;
+                }
+                // A caller took the handle: its job is on the way.
+            }
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}
+
+/// Takes `me` out of the slot if it is still parked there.
+fn unpark(me: &Worker) -> bool {
+    match IDLE.lock() {
+        Ok(mut slot) if slot.as_ref().is_some_and(|w| w.id == me.id) => {
+            *slot = None;
+            true
+        }
+        _ => false,
+    }
 }
 
 /// The parked worker, if one is there and belongs to this process.

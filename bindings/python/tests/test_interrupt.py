@@ -59,11 +59,11 @@ def interrupted(call: Callable[[], object], delay: float = 0.2) -> float:
     return time.monotonic() - start
 
 
-def eventually(cond: Callable[[], bool], timeout: float = 15.0) -> None:
+def eventually(cond: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
     """Waits for a condition on real state (not for a guessed amount of time)."""
     deadline = time.monotonic() + timeout
     while not cond():
-        assert time.monotonic() < deadline, "condition not reached"
+        assert time.monotonic() < deadline, f"not within {timeout} s: {what}"
         threading.Event().wait(0.02)
 
 
@@ -101,6 +101,50 @@ def test_other_signal_handlers_run_during_a_call(server: Server) -> None:
         signal.signal(signal.SIGUSR1, old)
     assert len(ran) == 1
     assert ran[0] < done - 0.5, "the handler ran only after the call returned"
+
+
+def helper_threads() -> List[int]:
+    """The ids of this process's `authjs-call` threads (the helpers of main-thread
+    calls), read from /proc: they are not Python threads."""
+    out = []
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/comm") as f:
+                if f.read().strip() == "authjs-call":
+                    out.append(int(tid))
+        except FileNotFoundError:  # the thread ended meanwhile
+            pass
+    return out
+
+
+def test_one_helper_thread_is_reused_and_leaves_when_idle(server: Server) -> None:
+    # Helpers still finishing calls abandoned by earlier tests leave first.
+    eventually(lambda: not helper_threads(), "earlier helper threads exited")
+    with server.signed_in("alice") as c:
+        seen = set()
+        for _ in range(20):
+            assert c.get_session() is not None
+            seen.update(helper_threads())
+        assert len(seen) == 1, f"{len(seen)} helper threads for 20 calls"
+
+        # Calls from another thread run on that thread: no other helper.
+        errors: List[BaseException] = []
+
+        def work() -> None:
+            try:
+                for _ in range(5):
+                    assert c.get_session() is not None
+                    seen.update(helper_threads())
+            except BaseException as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        t = threading.Thread(target=work)
+        t.start()
+        t.join(timeout=60)
+        assert not errors, errors
+        assert len(seen) == 1
+    # Once idle, the helper exits: a program that made a call keeps no extra thread.
+    eventually(lambda: not helper_threads(), "the idle helper thread exited")
 
 
 # ----- a sign-in interrupted mid-flight ----------------------------------------------
@@ -245,7 +289,7 @@ def test_sign_in_interrupted_mid_flight_leaves_a_consistent_jar(
 
         relay.release.set()
         # The abandoned sign-in finishes and stores the session cookie.
-        eventually(lambda: c.get_session() is not None)
+        eventually(lambda: c.get_session() is not None, "the abandoned sign-in stored its session")
         session = c.get_session()
         assert session is not None and session.user.name == "Alice Liddell"
         assert "session-token" in c.cookie_header()
