@@ -20,10 +20,11 @@
 //! and the spare exits when it is done. What remains is the handoff: the worker must
 //! wake the caller once more when the answer is in (and the call's data crosses CPU
 //! caches). Measured on the 2-CPU shared machine against next-auth v4, `get_session`
-//! from the main thread takes 4-7% (25-40 µs) longer than the same call made directly
-//! from another thread; letting the worker spin for the next job instead of parking
-//! did not help, so it parks. Other threads cannot receive signals, so they call the
-//! core directly, as before.
+//! from the main thread takes 1-3% (8-18 µs) longer than the same call made directly
+//! from another thread at a load average of 1.5, 4-7% at 3. Letting the worker spin
+//! for the next job did not help; letting the caller spin for the answer removed the
+//! cost but burns a CPU for the whole request, so both park. Other threads cannot
+//! receive signals, so they call the core directly, as before.
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
