@@ -209,6 +209,6 @@ def test_user_agent_with_line_breaks_is_an_invalid_argument(server: Server) -> N
 
 
 def test_good_timeouts_are_accepted(server: Server) -> None:
-    for value in (1, 0.25, 30.0, 86400 * 365):
+    for value in (1, 0.25, 30.0, 86400 * 30):
         with server.client(timeout=value, connect_timeout=value) as c:
             assert c.get_session() is None
