@@ -1,7 +1,8 @@
 //! `authjs._authjs`: the native half of the Python package `authjs`.
 //!
 //! This layer only converts types. Python values become the core's argument types
-//! before the call, the call runs with the GIL released (`Python::detach`), and the
+//! before the call, the call runs with the GIL released (`Python::detach`; on the main
+//! thread through `interruptible::run`, so that Ctrl-C interrupts it), and the
 //! core's results become plain Python values (dicts, tuples, bytes) afterwards. The
 //! typed objects (`Session`, `Provider`, …) are built from those in
 //! `python/authjs/__init__.py`; the exception classes live in
@@ -12,7 +13,9 @@
 //! (`Send + Sync`, locked internally) and an `AtomicBool`, so the module declares
 //! `gil_used = false`.
 
-use pyo3::exceptions::PyRuntimeError;
+mod interruptible;
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -20,6 +23,7 @@ use pyo3::types::{
     PyType,
 };
 use serde_json::{Map, Value};
+use std::fmt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -181,19 +185,71 @@ fn map_to_py<'py>(py: Python<'py>, map: &Map<String, Value>) -> PyResult<Bound<'
     Ok(dict)
 }
 
+/// Where a value sits in an argument, for error messages: `json["a"][0]`. Built as a
+/// chain of borrowed segments and rendered only when an error needs it, so converting
+/// a large value allocates no names. Keys appear (they are field names), values never.
+#[derive(Clone, Copy)]
+enum Loc<'a> {
+    Arg(&'a str),
+    Key(&'a Loc<'a>, &'a str),
+    Index(&'a Loc<'a>, usize),
+}
+
+impl fmt::Display for Loc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Loc::Arg(name) => f.write_str(name),
+            Loc::Key(parent, key) => write!(f, "{parent}[{key:?}]"),
+            Loc::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// Why a `str` could not be converted. CPython's `UnicodeEncodeError` is never passed
+/// on: its `args` hold the whole string (a password, a magic-link token).
+const NOT_UTF8: &str = "is not valid UTF-8 text: it holds a lone surrogate (as text decoded \
+                        from undecodable bytes with surrogateescape does, e.g. os.environ)";
+
+/// A `str` as Rust text; a `str` with lone surrogates is an `InvalidArgumentError`
+/// naming `what`, and the `UnicodeEncodeError` behind it is dropped, not chained.
+fn str_text(s: &Bound<'_, PyString>, what: impl fmt::Display) -> PyResult<String> {
+    match s.to_cow() {
+        Ok(text) => Ok(text.into_owned()),
+        Err(_) => Err(invalid(s.py(), format!("{what} {NOT_UTF8}"))),
+    }
+}
+
+/// A `str` argument: a `TypeError` for another type (as pyo3's own conversion), an
+/// `InvalidArgumentError` for a `str` that is not valid UTF-8 text.
+fn text_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+    match obj.cast::<PyString>() {
+        Ok(s) => str_text(s, what),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{what} must be str, not {}",
+            type_name(obj)
+        ))),
+    }
+}
+
+fn opt_text_arg(obj: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<String>> {
+    obj.filter(|o| !o.is_none())
+        .map(|o| text_arg(o, what))
+        .transpose()
+}
+
 /// A Python value as JSON: `None`, `bool`, `int` (64-bit), finite `float`, `str`,
 /// `list`/`tuple` and mappings with `str` keys. Anything else is an
 /// `InvalidArgumentError` naming where it sits (`what`).
 fn py_to_json(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
-    py_to_json_at(obj, what, 0)
+    py_to_json_at(obj, Loc::Arg(what), 0)
 }
 
-fn py_to_json_at(obj: &Bound<'_, PyAny>, what: &str, depth: usize) -> PyResult<Value> {
+fn py_to_json_at(obj: &Bound<'_, PyAny>, at: Loc<'_>, depth: usize) -> PyResult<Value> {
     let py = obj.py();
     if depth > MAX_DEPTH {
         return Err(invalid(
             py,
-            format!("{what} is nested more than {MAX_DEPTH} levels deep"),
+            format!("{at} is nested more than {MAX_DEPTH} levels deep"),
         ));
     }
     if obj.is_none() {
@@ -211,37 +267,38 @@ fn py_to_json_at(obj: &Bound<'_, PyAny>, what: &str, depth: usize) -> PyResult<V
         }
         return Err(invalid(
             py,
-            format!("{what}: the integer does not fit in 64 bits"),
+            format!("{at}: the integer does not fit in 64 bits"),
         ));
     }
     if obj.is_instance_of::<PyFloat>() {
         let f: f64 = obj.extract()?;
         return serde_json::Number::from_f64(f)
             .map(Value::Number)
-            .ok_or_else(|| invalid(py, format!("{what}: {f} cannot be sent as JSON")));
+            .ok_or_else(|| invalid(py, format!("{at}: {f} cannot be sent as JSON")));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        return Ok(Value::String(str_text(s, at)?));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let mut out = Vec::new();
-        for item in obj.try_iter()? {
-            out.push(py_to_json_at(&item?, what, depth + 1)?);
+        for (i, item) in obj.try_iter()?.enumerate() {
+            out.push(py_to_json_at(&item?, Loc::Index(&at, i), depth + 1)?);
         }
         return Ok(Value::Array(out));
     }
     if let Some(items) = mapping_items(obj)? {
         let mut out = Map::new();
         for (k, v) in items {
-            let key = dict_key(&k, what)?;
-            out.insert(key, py_to_json_at(&v, what, depth + 1)?);
+            let key = dict_key(&k, at)?;
+            let value = py_to_json_at(&v, Loc::Key(&at, &key), depth + 1)?;
+            out.insert(key, value);
         }
         return Ok(Value::Object(out));
     }
     Err(invalid(
         py,
         format!(
-            "{what}: a value of type {} cannot be sent as JSON",
+            "{at}: a value of type {} cannot be sent as JSON",
             type_name(obj)
         ),
     ))
@@ -265,9 +322,14 @@ fn mapping_items<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Items<'py>>> {
     Ok(None)
 }
 
-fn dict_key(k: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+/// A mapping key (a field or header name). One that is not valid UTF-8 text is not
+/// shown at all: the message names only the mapping.
+fn dict_key(k: &Bound<'_, PyAny>, what: Loc<'_>) -> PyResult<String> {
     match k.cast::<PyString>() {
-        Ok(s) => Ok(s.to_cow()?.into_owned()),
+        Ok(s) => s
+            .to_cow()
+            .map(|c| c.into_owned())
+            .map_err(|_| invalid(k.py(), format!("a key in {what} {NOT_UTF8}"))),
         Err(_) => Err(invalid(
             k.py(),
             format!("{what}: keys must be str, not {}", type_name(k)),
@@ -284,13 +346,13 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// A form or header value: `str` as is; `int`, `float` and `bool` as their JSON text
 /// (`true`, like a browser form and like the core's reading of JS options).
-fn text_value(v: &Bound<'_, PyAny>, what: &str) -> PyResult<String> {
+fn text_value(v: &Bound<'_, PyAny>, what: Loc<'_>) -> PyResult<String> {
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(s.to_cow()?.into_owned());
+        return str_text(s, what);
     }
     if v.is_instance_of::<PyBool>() || v.is_instance_of::<PyInt>() || v.is_instance_of::<PyFloat>()
     {
-        return Ok(py_to_json(v, what)?.to_string());
+        return Ok(py_to_json_at(v, what, 0)?.to_string());
     }
     Err(invalid(
         v.py(),
@@ -336,21 +398,43 @@ fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> 
     items
         .into_iter()
         .map(|(k, v)| {
-            let name = dict_key(&k, what)?;
-            let value = text_value(&v, &format!("{what}[{name:?}]"))?;
+            let at = Loc::Arg(what);
+            let name = dict_key(&k, at)?;
+            let value = text_value(&v, Loc::Key(&at, &name))?;
             Ok((name, value))
         })
         .collect()
 }
 
-fn positive_duration(py: Python<'_>, secs: f64, what: &str) -> PyResult<Duration> {
+/// A timeout in seconds (`int` or `float`) as a `Duration`. Every number a `Duration`
+/// cannot hold (negative, zero or rounding to zero, NaN, infinite, too large, an `int`
+/// too large even for a float) is an `InvalidArgumentError` naming the option, never
+/// pyo3's `OverflowError`. What a `Duration` holds but the clock cannot reach (`1.8e19`)
+/// is refused by the core when the client is built.
+fn seconds_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Duration> {
+    let py = obj.py();
+    let is_number = (obj.is_instance_of::<PyInt>() || obj.is_instance_of::<PyFloat>())
+        && !obj.is_instance_of::<PyBool>();
+    if !is_number {
+        return Err(PyTypeError::new_err(format!(
+            "{what} must be a number of seconds (int or float), not {}",
+            type_name(obj)
+        )));
+    }
+    let out_of_range = || invalid(py, format!("{what} is out of range"));
+    // An int beyond f64's range: pyo3 would raise OverflowError.
+    let secs: f64 = obj.extract().map_err(|_| out_of_range())?;
     if secs.is_nan() || secs <= 0.0 {
         return Err(invalid(
             py,
             format!("{what} must be a positive number of seconds"),
         ));
     }
-    Duration::try_from_secs_f64(secs).map_err(|_| invalid(py, format!("{what} is out of range")))
+    let d = Duration::try_from_secs_f64(secs).map_err(|_| out_of_range())?;
+    if d.is_zero() {
+        return Err(invalid(py, format!("{what} must be at least a nanosecond")));
+    }
+    Ok(d)
 }
 
 // ---------------------------------------------------------------------------------
@@ -424,32 +508,47 @@ fn ca_cert_arg(obj: &Bound<'_, PyAny>) -> PyResult<CaCert> {
         return Ok(CaCert::Pem(b.to_vec()));
     }
     if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_cow()?;
-        if s.contains("-----BEGIN") {
-            return Ok(CaCert::Pem(s.as_bytes().to_vec()));
+        // PEM text must be UTF-8; anything else is a file name (os.fsencode rules).
+        if s.contains("-----BEGIN")? {
+            return Ok(CaCert::Pem(str_text(s, "ca_cert (PEM text)")?.into_bytes()));
         }
-        return Ok(CaCert::File(PathBuf::from(&*s)));
+        return path_arg(obj, "ca_cert").map(CaCert::File);
     }
-    obj.extract::<PathBuf>().map(CaCert::File).map_err(|_| {
-        invalid(
+    if obj.is_instance_of::<PyBool>() || obj.is_instance_of::<PyInt>() {
+        return Err(invalid(
             py,
             format!(
                 "ca_cert must be a path or PEM bytes/str, not {}",
                 type_name(obj)
             ),
-        )
-    })
+        ));
+    }
+    path_arg(obj, "ca_cert").map(CaCert::File)
 }
 
+/// A file name: `str` or `os.PathLike`, encoded as `os.fsencode` does, so names from
+/// undecodable bytes (surrogateescape) name that very file. A name even that cannot
+/// encode is an `InvalidArgumentError`; the `UnicodeEncodeError` is dropped.
 fn path_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<PathBuf> {
-    obj.extract::<PathBuf>().map_err(|_| {
-        invalid(
-            obj.py(),
-            format!(
-                "{what} must be a str or os.PathLike, not {}",
-                type_name(obj)
-            ),
-        )
+    let py = obj.py();
+    obj.extract::<PathBuf>().map_err(|e| {
+        if e.is_instance_of::<PyUnicodeEncodeError>(py) {
+            invalid(
+                py,
+                format!(
+                    "{what} is not a valid file name: it holds a lone surrogate that is \
+                     neither valid UTF-8 text nor an undecodable byte (surrogateescape)"
+                ),
+            )
+        } else {
+            invalid(
+                py,
+                format!(
+                    "{what} must be a str or os.PathLike, not {}",
+                    type_name(obj)
+                ),
+            )
+        }
     })
 }
 
@@ -457,31 +556,49 @@ fn path_arg(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<PathBuf> {
 impl Client {
     #[new]
     #[pyo3(signature = (
-        url, *, timeout = 30.0, connect_timeout = None, ca_cert = None, user_agent = None,
+        url, *, timeout = None, connect_timeout = None, ca_cert = None, user_agent = None,
         cookie_file = None, cookie_header = None, base_path = None, proxy = None,
         allow_insecure_http = false,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        url: &str,
-        timeout: f64,
-        connect_timeout: Option<f64>,
+        url: &Bound<'_, PyAny>,
+        timeout: Option<&Bound<'_, PyAny>>,
+        connect_timeout: Option<&Bound<'_, PyAny>>,
         ca_cert: Option<&Bound<'_, PyAny>>,
-        user_agent: Option<String>,
+        user_agent: Option<&Bound<'_, PyAny>>,
         cookie_file: Option<&Bound<'_, PyAny>>,
-        cookie_header: Option<String>,
-        base_path: Option<String>,
-        proxy: Option<String>,
+        cookie_header: Option<&Bound<'_, PyAny>>,
+        base_path: Option<&Bound<'_, PyAny>>,
+        proxy: Option<&Bound<'_, PyAny>>,
         allow_insecure_http: bool,
     ) -> PyResult<Self> {
+        let url = text_arg(url, "url")?;
+        // `None` (only the native module's own default): the core's default, 30 s.
+        let timeout = timeout
+            .map(|t| seconds_arg(t, "timeout"))
+            .transpose()?
+            .unwrap_or(authjs::DEFAULT_TIMEOUT);
+        let connect_timeout = connect_timeout
+            .filter(|t| !t.is_none())
+            .map(|t| seconds_arg(t, "connect_timeout"))
+            .transpose()?;
+        let user_agent = opt_text_arg(user_agent, "user_agent")?;
+        let cookie_header = opt_text_arg(cookie_header, "cookie_header")?;
+        let base_path = opt_text_arg(base_path, "base_path")?;
+        let proxy = opt_text_arg(proxy, "proxy")?;
         let mut b = authjs::Client::builder(url)
-            .timeout(positive_duration(py, timeout, "timeout")?)
+            .timeout(timeout)
             .allow_insecure_http(allow_insecure_http);
         if let Some(t) = connect_timeout {
-            b = b.connect_timeout(positive_duration(py, t, "connect_timeout")?);
+            b = b.connect_timeout(t);
         }
-        match ca_cert.map(ca_cert_arg).transpose()? {
+        match ca_cert
+            .filter(|c| !c.is_none())
+            .map(ca_cert_arg)
+            .transpose()?
+        {
             Some(CaCert::Pem(pem)) => b = b.add_root_certificate_pem(pem),
             Some(CaCert::File(path)) => b = b.add_root_certificate_file(path),
             None => {}
@@ -489,7 +606,7 @@ impl Client {
         if let Some(ua) = user_agent {
             b = b.user_agent(ua);
         }
-        if let Some(f) = cookie_file {
+        if let Some(f) = cookie_file.filter(|f| !f.is_none()) {
             b = b.cookie_file(path_arg(f, "cookie_file")?);
         }
         if let Some(h) = cookie_header {
@@ -533,19 +650,19 @@ impl Client {
     }
 
     fn get_session<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let c = self.open(py)?;
-        let session = py.detach(|| c.get_session()).py(py)?;
+        let c = self.open(py)?.clone();
+        let session = interruptible::run(py, move || c.get_session())?.py(py)?;
         session.as_ref().map(|s| session_to_py(py, s)).transpose()
     }
 
     fn get_csrf_token(&self, py: Python<'_>) -> PyResult<String> {
-        let c = self.open(py)?;
-        py.detach(|| c.get_csrf_token()).py(py)
+        let c = self.open(py)?.clone();
+        interruptible::run(py, move || c.get_csrf_token())?.py(py)
     }
 
     fn get_providers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let c = self.open(py)?;
-        let providers = py.detach(|| c.get_providers()).py(py)?;
+        let c = self.open(py)?.clone();
+        let providers = interruptible::run(py, move || c.get_providers())?.py(py)?;
         let out = PyDict::new(py);
         for (id, p) in &providers {
             let d = PyDict::new(py);
@@ -566,18 +683,29 @@ impl Client {
     fn sign_in<'py>(
         &self,
         py: Python<'py>,
-        provider: Option<String>,
-        callback_url: Option<String>,
+        provider: Option<&Bound<'py, PyAny>>,
+        callback_url: Option<&Bound<'py, PyAny>>,
         authorization_params: Option<&Bound<'py, PyAny>>,
         fields: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let c = self.open(py)?;
-        let mut options = match fields {
+        let c = self.open(py)?.clone();
+        let provider = opt_text_arg(provider, "provider")?;
+        let callback_url = opt_text_arg(callback_url, "callback_url")?;
+        let mut options = match fields.filter(|f| !f.is_none()) {
             None => Map::new(),
-            Some(f) => match py_to_json(f, "sign-in fields")? {
-                Value::Object(m) => m,
-                Value::Null => Map::new(),
-                _ => return Err(invalid(py, "sign-in fields must be a mapping")),
+            // Field by field, so that an error names the keyword (`password`) that the
+            // caller passed, as `sign_in(..., password=...)` spells it.
+            Some(f) => match mapping_items(f)? {
+                Some(items) => {
+                    let mut out = Map::new();
+                    for (k, v) in items {
+                        let name = dict_key(&k, Loc::Arg("sign-in fields"))?;
+                        let value = py_to_json_at(&v, Loc::Arg(&name), 0)?;
+                        out.insert(name, value);
+                    }
+                    out
+                }
+                None => return Err(invalid(py, "sign-in fields must be a mapping")),
             },
         };
         if let Some(cb) = callback_url {
@@ -594,14 +722,18 @@ impl Client {
             .transpose()?;
         let opts = authjs::SignInOptions::from_js(Some(&Value::Object(options)), params.as_ref())
             .py(py)?;
-        let resp = py.detach(|| c.sign_in(provider.as_deref(), opts)).py(py)?;
+        let resp = interruptible::run(py, move || c.sign_in(provider.as_deref(), opts))?.py(py)?;
         sign_in_to_py(py, &resp)
     }
 
-    fn complete_sign_in<'py>(&self, py: Python<'py>, url: &str) -> PyResult<Bound<'py, PyDict>> {
-        let c = self.open(py)?;
-        let url = url.to_owned();
-        let resp = py.detach(|| c.complete_sign_in(&url)).py(py)?;
+    fn complete_sign_in<'py>(
+        &self,
+        py: Python<'py>,
+        url: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let c = self.open(py)?.clone();
+        let url = text_arg(url, "url")?;
+        let resp = interruptible::run(py, move || c.complete_sign_in(&url))?.py(py)?;
         sign_in_to_py(py, &resp)
     }
 
@@ -612,20 +744,25 @@ impl Client {
         py: Python<'py>,
         data: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let c = self.open(py)?;
+        let c = self.open(py)?.clone();
         let data = match data {
             Some(d) => py_to_json(d, "update_session data")?,
             None => Value::Null,
         };
-        let session = py.detach(|| c.update_session(data)).py(py)?;
+        let session = interruptible::run(py, move || c.update_session(data))?.py(py)?;
         session.as_ref().map(|s| session_to_py(py, s)).transpose()
     }
 
     #[pyo3(signature = (callback_url = None))]
-    fn sign_out(&self, py: Python<'_>, callback_url: Option<String>) -> PyResult<String> {
-        let c = self.open(py)?;
+    fn sign_out(
+        &self,
+        py: Python<'_>,
+        callback_url: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<String> {
+        let c = self.open(py)?.clone();
+        let callback_url = opt_text_arg(callback_url, "callback_url")?;
         let options = authjs::SignOutOptions { callback_url };
-        let resp = py.detach(|| c.sign_out(options)).py(py)?;
+        let resp = interruptible::run(py, move || c.sign_out(options))?.py(py)?;
         Ok(resp.url)
     }
 
@@ -634,14 +771,18 @@ impl Client {
     fn request<'py>(
         &self,
         py: Python<'py>,
-        method: &str,
-        path: &str,
+        method: &Bound<'py, PyAny>,
+        path: &Bound<'py, PyAny>,
         json: Option<&Bound<'py, PyAny>>,
         data: Option<&Bound<'py, PyAny>>,
         headers: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<(u16, Bound<'py, PyAny>, Bound<'py, PyBytes>)> {
-        let c = self.open(py)?;
-        let mut headers = match headers {
+        let c = self.open(py)?.clone();
+        let method = text_arg(method, "method")?;
+        let path = text_arg(path, "path")?;
+        let json = json.filter(|j| !j.is_none());
+        let data = data.filter(|d| !d.is_none());
+        let mut headers = match headers.filter(|h| !h.is_none()) {
             Some(h) => pairs(h, "headers")?,
             None => Vec::new(),
         };
@@ -679,7 +820,7 @@ impl Client {
                     Some(authjs::Body::Raw {
                         content_type: content_type
                             .unwrap_or_else(|| "text/plain; charset=utf-8".into()),
-                        bytes: s.to_cow()?.as_bytes().to_vec(),
+                        bytes: str_text(s, "data")?.into_bytes(),
                     })
                 } else {
                     if content_type.is_some() {
@@ -699,11 +840,8 @@ impl Client {
                 None
             }
         };
-        let method = method.to_owned();
-        let path = path.to_owned();
-        let resp = py
-            .detach(|| c.request(&method, &path, body, &headers))
-            .py(py)?;
+        let resp =
+            interruptible::run(py, move || c.request(&method, &path, body, &headers))?.py(py)?;
         Ok((
             resp.status,
             headers_to_py(py, &resp)?,

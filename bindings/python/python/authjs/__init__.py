@@ -311,6 +311,9 @@ class Client:
     - ``proxy``: a proxy URL, or ``"env"`` for ``HTTPS_PROXY``/``NO_PROXY``.
 
     Thread-safe: every network call releases the GIL, and threads may share a client.
+    Ctrl-C interrupts a call made from the main thread (``KeyboardInterrupt`` within
+    about 50 ms); the abandoned request finishes in the background, bounded by
+    ``timeout``, and stores its cookies as usual.
     Closing (``close()`` or leaving a ``with`` block) makes later calls raise
     :class:`InvalidArgumentError`; the cookie file needs no flushing.
     """
