@@ -639,7 +639,9 @@ impl Client {
     /// An authenticated request to the app's own routes (`/api/me`): the jar's cookies
     /// are sent and cookies in the reply are stored. Redirects are returned, not
     /// followed. `path_or_url` is a path (`/api/me`) or a URL of the server's origin;
-    /// other origins are refused. `headers` may not set `Cookie` or `Host`.
+    /// other origins are refused. `headers` may not set `Cookie` or `Host`; a
+    /// `Content-Type` among them overrides the body's own type (so every front end
+    /// passes the caller's headers through unchanged and gets the same request).
     pub fn request(
         &self,
         method: &str,
@@ -649,12 +651,6 @@ impl Client {
     ) -> Result<Response> {
         let url = self.inner.endpoint.resolve_same_origin(path_or_url)?;
         for (k, v) in headers {
-            if body.is_some() && k.eq_ignore_ascii_case("content-type") {
-                return Err(Error::invalid(
-                    "the Content-Type comes from the body (Body::Json, Body::Form or \
-                     Body::Raw { content_type, .. }); do not set it as a header too",
-                ));
-            }
             if k.eq_ignore_ascii_case("cookie") || k.eq_ignore_ascii_case("host") {
                 return Err(Error::invalid(format!(
                     "the {k} header is managed by the client"
@@ -859,8 +855,13 @@ impl Client {
         }
     }
 
-    /// The provider `id`, from the cache or (on a miss) a fresh providers list.
-    fn provider(&self, id: &str) -> Result<Provider> {
+    /// The provider `id`: from the providers cache `get_providers` and `sign_in` keep,
+    /// or, on a miss, from a fresh providers list (one request). Fails with
+    /// [`ErrorKind::UnknownProvider`] (carrying the ids the server offers, see
+    /// [`Error::known_ids`]) when the server has no such provider, and with
+    /// [`ErrorKind::InvalidArgument`] for an id that cannot be one. Nothing is signed in:
+    /// use it to decide how to drive a sign-in before asking the user for a password.
+    pub fn provider(&self, id: &str) -> Result<Provider> {
         if id.is_empty()
             || !id
                 .bytes()

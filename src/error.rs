@@ -10,66 +10,100 @@
 
 use std::fmt;
 
-/// What went wrong, in a form a caller can branch on.
-///
-/// The numeric values are stable and are the C status codes (`AUTHJS_ERR_*`); a value is
-/// never reused for another meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u32)]
-pub enum ErrorKind {
+/// The error-kind table: the one place a kind is declared. Everything that names
+/// kinds is derived from it: [`ErrorKind`], its numbers (the C statuses
+/// `AUTHJS_ERR_*`, checked against the C enum by a test), its names, the Python
+/// exception class names, and the CLI's exit statuses (`10 + number`) and help.
+macro_rules! error_kinds {
+    ($(
+        $(#[doc = $doc:literal])*
+        $variant:ident = $code:literal, $name:literal, $python:literal, $summary:literal;
+    )*) => {
+        /// What went wrong, in a form a caller can branch on.
+        ///
+        /// The numeric values are stable and are the C status codes (`AUTHJS_ERR_*`); a
+        /// value is never reused for another meaning. New kinds may be added, so match
+        /// with a wildcard arm.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u32)]
+        #[non_exhaustive]
+        pub enum ErrorKind {
+            $( $(#[doc = $doc])* $variant = $code, )*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in numeric order (for bindings and tests).
+            pub const ALL: &'static [ErrorKind] = &[$(ErrorKind::$variant,)*];
+
+            /// What the table says about this kind.
+            pub const fn info(self) -> &'static KindInfo {
+                match self {
+                    $(ErrorKind::$variant => &KindInfo {
+                        code: $code,
+                        name: $name,
+                        python_class: $python,
+                        summary: $summary,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+/// One row of the error-kind table (see [`ErrorKind::info`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct KindInfo {
+    /// The stable number: the C status (`AUTHJS_ERR_*`); the CLI exits with `10 + code`.
+    pub code: u32,
+    /// The stable snake_case name (`"invalid_argument"`); the C status is
+    /// `AUTHJS_ERR_` + its upper case, the Python exception's `kind` is this.
+    pub name: &'static str,
+    /// The class of `authjs.exceptions` raised for this kind.
+    pub python_class: &'static str,
+    /// One line for people (the CLI's `--help`, docs).
+    pub summary: &'static str,
+}
+
+error_kinds! {
     /// The caller passed something unusable: a malformed URL, an invalid `callbackUrl`,
     /// a reserved form field, a URL of another origin, a malformed cookie file.
-    InvalidArgument = 1,
+    InvalidArgument = 1, "invalid_argument", "InvalidArgumentError",
+        "invalid argument (malformed URL or header, cookie jar of another server, ...)";
     /// The server could not be reached or the connection broke (refused, DNS, reset).
-    Network = 2,
+    Network = 2, "network", "NetworkError", "network: the server could not be reached";
     /// A connect or overall timeout expired.
-    Timeout = 3,
+    Timeout = 3, "timeout", "TimeoutError", "timeout";
     /// TLS failed: untrusted certificate, handshake failure, unreadable CA file.
-    Tls = 4,
+    Tls = 4, "tls", "TLSError",
+        "TLS: handshake failed or certificate not trusted (see --ca-cert)";
     /// The server answered with an HTTP error status where the protocol expects success.
-    Http = 5,
+    Http = 5, "http", "HTTPError",
+        "HTTP error status; `fetch` got HTTP >= 400 (unless --no-fail)";
     /// The server's answer does not follow the Auth.js protocol: HTML where JSON was
     /// expected (often a wrong base path), truncated or oversized bodies, missing fields.
-    Protocol = 6,
+    Protocol = 6, "protocol", "ProtocolError",
+        "protocol: the reply is not Auth.js's (often a wrong --base-path)";
     /// The server rejected the CSRF token even after a fresh one was fetched.
-    Csrf = 7,
+    Csrf = 7, "csrf", "CSRFError", "CSRF token rejected";
     /// The provider id is not among the server's providers.
-    UnknownProvider = 8,
+    UnknownProvider = 8, "unknown_provider", "UnknownProviderError", "unknown provider";
     /// The provider exists but this client cannot drive it (WebAuthn / passkeys).
-    UnsupportedProvider = 9,
+    UnsupportedProvider = 9, "unsupported_provider", "UnsupportedProviderError",
+        "unsupported provider (WebAuthn / passkeys)";
     /// Reading or writing a local file (the cookie file) failed.
-    Io = 10,
+    Io = 10, "io", "CookieFileError", "local I/O: cookie jar, input file, stdout";
 }
 
 impl ErrorKind {
-    /// Every kind, in numeric order (for bindings and tests).
-    pub const ALL: [ErrorKind; 10] = [
-        ErrorKind::InvalidArgument,
-        ErrorKind::Network,
-        ErrorKind::Timeout,
-        ErrorKind::Tls,
-        ErrorKind::Http,
-        ErrorKind::Protocol,
-        ErrorKind::Csrf,
-        ErrorKind::UnknownProvider,
-        ErrorKind::UnsupportedProvider,
-        ErrorKind::Io,
-    ];
-
     /// A short, stable, snake_case name (`"invalid_argument"`, `"network"`, …).
     pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorKind::InvalidArgument => "invalid_argument",
-            ErrorKind::Network => "network",
-            ErrorKind::Timeout => "timeout",
-            ErrorKind::Tls => "tls",
-            ErrorKind::Http => "http",
-            ErrorKind::Protocol => "protocol",
-            ErrorKind::Csrf => "csrf",
-            ErrorKind::UnknownProvider => "unknown_provider",
-            ErrorKind::UnsupportedProvider => "unsupported_provider",
-            ErrorKind::Io => "io",
-        }
+        self.info().name
+    }
+
+    /// The kind with this stable name, if there is one.
+    pub fn from_name(name: &str) -> Option<ErrorKind> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == name)
     }
 }
 
@@ -233,4 +267,24 @@ fn excerpt(body: &[u8]) -> Option<String> {
         .take(200)
         .collect();
     Some(cleaned.trim().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_consistent() {
+        let mut codes: Vec<u32> = ErrorKind::ALL.iter().map(|k| k.info().code).collect();
+        for (i, k) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(*k as u32, k.info().code);
+            assert_eq!(ErrorKind::from_name(k.as_str()), Some(*k));
+            if i > 0 {
+                assert!(codes[i] > codes[i - 1], "ALL is in numeric order");
+            }
+        }
+        codes.dedup();
+        assert_eq!(codes.len(), ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::from_name("nope"), None);
+    }
 }

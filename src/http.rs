@@ -17,6 +17,12 @@ pub enum Body {
     Json(serde_json::Value),
     /// `application/x-www-form-urlencoded`.
     Form(Vec<(String, String)>),
+    /// Bytes the caller gave without naming a type (the CLI's `-d`, C's body text,
+    /// Python's `data=` `str`/`bytes`). The type is the same in every front end:
+    /// valid UTF-8 that parses as a JSON object or array is `application/json`, other
+    /// UTF-8 text `text/plain; charset=utf-8`, anything else
+    /// `application/octet-stream`. A `Content-Type` request header overrides it.
+    Bytes(Vec<u8>),
     /// Anything else, with its content type.
     Raw {
         /// The `Content-Type` header.
@@ -41,6 +47,7 @@ impl std::fmt::Debug for Body {
             } => {
                 write!(f, "Body::Raw({content_type}, {} bytes)", bytes.len())
             }
+            Body::Bytes(bytes) => write!(f, "Body::Bytes({} bytes)", bytes.len()),
         }
     }
 }
@@ -83,7 +90,25 @@ impl Body {
                 content_type,
                 bytes,
             } => (content_type.clone(), bytes.clone()),
+            Body::Bytes(bytes) => (Self::inferred_type(bytes).to_string(), bytes.clone()),
         })
+    }
+
+    /// The content type of [`Body::Bytes`].
+    pub fn inferred_type(bytes: &[u8]) -> &'static str {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                let t = text.trim_start();
+                if (t.starts_with('{') || t.starts_with('['))
+                    && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+                {
+                    "application/json"
+                } else {
+                    "text/plain; charset=utf-8"
+                }
+            }
+            Err(_) => "application/octet-stream",
+        }
     }
 }
 
@@ -267,7 +292,13 @@ impl Transport {
         let payload = match body {
             Some(b) => {
                 let (ct, bytes) = b.encode()?;
-                builder = builder.header("content-type", ct);
+                // A Content-Type the caller set overrides the body's own.
+                if !headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+                {
+                    builder = builder.header("content-type", ct);
+                }
                 bytes
             }
             None => Vec::new(),

@@ -90,7 +90,7 @@ fn version_macros_match_cargo_toml() {
 fn every_status_is_in_the_header_with_its_number() {
     let header = committed(&root().join("include/authjs.h"));
     let mut want = vec![("AUTHJS_OK".to_string(), 0u32)];
-    for kind in authjs::ErrorKind::ALL {
+    for &kind in authjs::ErrorKind::ALL {
         want.push((
             format!("AUTHJS_ERR_{}", kind.as_str().to_uppercase()),
             kind as u32,

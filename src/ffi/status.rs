@@ -49,6 +49,9 @@ pub enum AuthjsStatus {
     AUTHJS_ERR_INTERNAL = 102,
 }
 
+/// The numbers of the core's error kinds; 100 and above belong to the C layer.
+const KIND_RANGE: std::ops::Range<u32> = 1..100;
+
 impl AuthjsStatus {
     /// Every status, in numeric order.
     pub const ALL: [AuthjsStatus; 14] = [
@@ -68,20 +71,13 @@ impl AuthjsStatus {
         AuthjsStatus::AUTHJS_ERR_INTERNAL,
     ];
 
-    /// The status of a core error kind (same number as `ErrorKind as u32`).
+    /// The status of a core error kind: the same number (the kind table in
+    /// `src/error.rs`). A kind without a C status is a bug that the tests below catch;
+    /// it maps to `AUTHJS_ERR_INTERNAL` rather than panicking.
     pub fn from_kind(kind: ErrorKind) -> AuthjsStatus {
-        match kind {
-            ErrorKind::InvalidArgument => AuthjsStatus::AUTHJS_ERR_INVALID_ARGUMENT,
-            ErrorKind::Network => AuthjsStatus::AUTHJS_ERR_NETWORK,
-            ErrorKind::Timeout => AuthjsStatus::AUTHJS_ERR_TIMEOUT,
-            ErrorKind::Tls => AuthjsStatus::AUTHJS_ERR_TLS,
-            ErrorKind::Http => AuthjsStatus::AUTHJS_ERR_HTTP,
-            ErrorKind::Protocol => AuthjsStatus::AUTHJS_ERR_PROTOCOL,
-            ErrorKind::Csrf => AuthjsStatus::AUTHJS_ERR_CSRF,
-            ErrorKind::UnknownProvider => AuthjsStatus::AUTHJS_ERR_UNKNOWN_PROVIDER,
-            ErrorKind::UnsupportedProvider => AuthjsStatus::AUTHJS_ERR_UNSUPPORTED_PROVIDER,
-            ErrorKind::Io => AuthjsStatus::AUTHJS_ERR_IO,
-        }
+        Self::from_u32(kind.info().code)
+            .filter(|s| KIND_RANGE.contains(&(*s as u32)))
+            .unwrap_or(AuthjsStatus::AUTHJS_ERR_INTERNAL)
     }
 
     /// The status with this number, if there is one.
@@ -186,9 +182,22 @@ mod tests {
     use std::collections::HashSet;
     use std::ffi::CStr;
 
+    /// The C statuses below 100 are exactly the kind table: adding a kind to the table
+    /// without a C status (or the other way round) fails here.
+    #[test]
+    fn c_statuses_are_the_kind_table() {
+        let c: Vec<u32> = AuthjsStatus::ALL
+            .iter()
+            .map(|s| *s as u32)
+            .filter(|n| KIND_RANGE.contains(n))
+            .collect();
+        let kinds: Vec<u32> = ErrorKind::ALL.iter().map(|k| k.info().code).collect();
+        assert_eq!(c, kinds);
+    }
+
     #[test]
     fn every_kind_keeps_its_number() {
-        for kind in ErrorKind::ALL {
+        for &kind in ErrorKind::ALL {
             assert_eq!(AuthjsStatus::from_kind(kind) as u32, kind as u32, "{kind}");
             let name = AuthjsStatus::from_kind(kind).c_name().to_str().unwrap();
             assert_eq!(name, format!("AUTHJS_ERR_{}", kind.as_str().to_uppercase()));

@@ -36,31 +36,17 @@ use authjs::ErrorKind;
 
 const EXCEPTIONS_MODULE: &str = "authjs.exceptions";
 
-/// The Python class of each core error kind, imported lazily from `authjs.exceptions`.
+/// The Python class of each core error kind (named by the core's kind table), imported
+/// lazily from `authjs.exceptions`.
 static EXCEPTION_CLASSES: [PyOnceLock<Py<PyType>>; ErrorKind::ALL.len()] =
     [const { PyOnceLock::new() }; ErrorKind::ALL.len()];
-
-fn class_name(kind: ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidArgument => "InvalidArgumentError",
-        ErrorKind::Network => "NetworkError",
-        ErrorKind::Timeout => "TimeoutError",
-        ErrorKind::Tls => "TLSError",
-        ErrorKind::Http => "HTTPError",
-        ErrorKind::Protocol => "ProtocolError",
-        ErrorKind::Csrf => "CSRFError",
-        ErrorKind::UnknownProvider => "UnknownProviderError",
-        ErrorKind::UnsupportedProvider => "UnsupportedProviderError",
-        ErrorKind::Io => "CookieFileError",
-    }
-}
 
 fn exception_class(py: Python<'_>, kind: ErrorKind) -> PyResult<&Bound<'_, PyType>> {
     let index = ErrorKind::ALL
         .iter()
         .position(|k| *k == kind)
         .ok_or_else(|| PyRuntimeError::new_err("unknown authjs error kind"))?;
-    EXCEPTION_CLASSES[index].import(py, EXCEPTIONS_MODULE, class_name(kind))
+    EXCEPTION_CLASSES[index].import(py, EXCEPTIONS_MODULE, kind.info().python_class)
 }
 
 /// The parts of an error that cross into Python.

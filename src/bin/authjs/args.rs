@@ -4,30 +4,32 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The exit statuses, shown by `authjs --help` and documented in `docs/cli.md`.
-pub const EXIT_STATUS_HELP: &str = "\
-Exit status:
+/// The exit statuses and environment, shown by `authjs --help` and documented in
+/// `docs/cli.md`. The error rows come from the core's kind table (`10 + code`).
+pub fn exit_status_help() -> String {
+    let mut out = String::from(
+        "Exit status:
   0    success
   1    sign-in refused by the server (wrong password, AccessDenied, Verification, ...)
   2    usage error (bad arguments, no server URL, nothing to read on stdin)
   3    not signed in (session --require; update or sign-in that leaves no session)
-  11   invalid argument (malformed URL or header, cookie jar of another server, ...)
-  12   network: the server could not be reached
-  13   timeout
-  14   TLS: handshake failed or certificate not trusted (see --ca-cert)
-  15   HTTP error status; `fetch` got HTTP >= 400 (unless --no-fail)
-  16   protocol: the reply is not Auth.js's (often a wrong --base-path)
-  17   CSRF token rejected
-  18   unknown provider
-  19   unsupported provider (WebAuthn / passkeys)
-  20   local I/O: cookie jar, input file, stdout
-  130  interrupted at a password prompt
+",
+    );
+    for kind in authjs::ErrorKind::ALL {
+        let info = kind.info();
+        out.push_str(&format!("  {:<4} {}\n", 10 + info.code, info.summary));
+    }
+    out.push_str(
+        "  130  interrupted at a password prompt
 
 Environment:
   AUTH_URL, NEXTAUTH_URL   default for --url (in that order)
   AUTHJS_JAR               default for --jar
   XDG_STATE_HOME           where the default cookie jars live ($XDG_STATE_HOME/authjs/,
-                           else ~/.local/state/authjs/)";
+                           else ~/.local/state/authjs/)",
+    );
+    out
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -40,7 +42,7 @@ Environment:
                   update, signOut), plus authenticated requests to the app's own routes.\n\n\
                   Cookies persist between invocations in a per-server jar file (mode 0600), \
                   so `authjs signin` followed by `authjs fetch /api/me` just works.",
-    after_help = EXIT_STATUS_HELP,
+    after_help = exit_status_help(),
     max_term_width = 100
 )]
 pub struct Cli {
@@ -185,8 +187,9 @@ pub enum Command {
         method: Option<String>,
 
         /// Request body; `@FILE` reads a file, `@-` stdin. Content-Type defaults to
-        /// application/json when the body is a JSON object or array, otherwise
-        /// application/x-www-form-urlencoded; set it with -H
+        /// application/json for a JSON object or array, text/plain for other text,
+        /// application/octet-stream for other bytes; set it with -H (a form needs
+        /// -H 'Content-Type: application/x-www-form-urlencoded')
         #[arg(
             short = 'd',
             long = "data",
