@@ -2,6 +2,7 @@
 #
 #   make demo     the whole product, end to end, against a bundled real Auth.js server
 #   make test     everything CI runs (starts the real test servers itself)
+#   make test-rust / test-c / test-python   one suite, with the servers
 #   make bench    benchmarks (see docs/benchmarks.md)
 #   make fuzz     every fuzz target for FUZZ_SECONDS each (default 30; see docs/fuzzing.md)
 #   make install PREFIX=/usr/local   libauthjs.{so,a}, headers, pkg-config, CMake config
@@ -10,7 +11,7 @@ PREFIX ?= /usr/local
 
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build test demo bench fuzz install lint fmt
+.PHONY: all build test test-rust test-c test-python demo bench fuzz install lint fmt
 
 all: build
 
@@ -19,6 +20,15 @@ build:
 
 test:
 	bash tests/servers/with-servers.sh bash scripts/test-all.sh
+
+test-rust:
+	bash tests/servers/with-servers.sh bash scripts/test-rust.sh
+
+test-c:
+	bash tests/servers/with-servers.sh bash scripts/test-c.sh
+
+test-python:
+	bash tests/servers/with-servers.sh bash scripts/test-python.sh
 
 demo:
 	bash scripts/demo.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every suite, in order. Run it through `make test`, which starts the real Auth.js
-# servers (tests/servers/with-servers.sh) and exports their URLs.
+# Every suite, in order (`make test`). Run it through `make test`, which starts the real
+# Auth.js servers (tests/servers/with-servers.sh) and exports their URLs. Each suite
+# also runs alone: `make test-rust`, `make test-c`, `make test-python`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,13 +9,7 @@ cd "$(dirname "$0")/.."
 
 t() { local s=$(date +%s); "$@"; echo "== $* took $(( $(date +%s) - s )) s" >&2; }
 
-t cargo fmt --all --check
-t cargo clippy --workspace --all-targets -- -D warnings
-# Rust: unit tests, the client against the real servers, the CLI, the header check.
-t cargo test --all-targets
-t cargo test --doc
-# The Rust example, against a real server.
-t cargo run --quiet --example quickstart -- "$AUTHJS_TEST_V5_URL"
+t bash scripts/test-rust.sh
 # C and C++: install into a temp prefix, link shared and static, run against the real
 # servers, then under valgrind and ASan/UBSan.
 t bash scripts/test-c.sh

@@ -1,32 +1,23 @@
 //! The blocking client: `authjs::Client`.
 
-use crate::cookie_file::{self, FileLock, Identity};
+use crate::builder::ClientBuilder;
+use crate::cookie_file;
 use crate::cookies::{CookieInfo, Jar, StorePolicy};
 use crate::endpoint::{Endpoint, redact};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Body, Reply, Transport, TransportConfig};
+use crate::http::{Body, Reply, Transport};
 use crate::providers::{self, Provider, Providers};
+use crate::response::Response;
 use crate::session::Session;
 use crate::signin::{
     RedirectOutcome, SignInOptions, SignInResponse, SignOutOptions, SignOutResponse,
-    check_callback_url,
+    check_callback_url, redirect_target,
 };
+use crate::store::{JarState, Store};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 use url::Url;
-
-/// Default overall timeout of one request (ureq has none).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-/// Default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// The longest timeout accepted (a year): longer ones overflow the clock arithmetic.
-pub const MAX_TIMEOUT: Duration = Duration::from_secs(365 * 86_400);
-/// A CA file larger than this is refused (a full system bundle is about 200 KiB).
-const MAX_CA_FILE_BYTES: u64 = 8 * 1024 * 1024;
-/// Default cap on a reply body.
-pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// A client for one Auth.js server.
 ///
@@ -54,22 +45,11 @@ pub struct Client {
 struct Inner {
     endpoint: Endpoint,
     transport: Transport,
-    state: Mutex<JarState>,
+    store: Store,
     providers: Mutex<Option<Providers>>,
-    cookie_file: Option<PathBuf>,
-    /// Serialises this process's re-reads and writes of the cookie file (the file
-    /// lock serialises them across processes), so a re-read never replaces a newer
-    /// jar with an older file.
-    file_sync: Mutex<()>,
 }
 
-/// The jar plus the version of the cookie file it was last synchronised with.
-struct JarState {
-    jar: Jar,
-    disk: Option<Identity>,
-}
-
-/// How an exchange's reply cookies are stored (see [`StorePolicy::sent`]).
+/// How an exchange's reply cookies are stored (see `StorePolicy::sent`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Writes {
     /// A read that only re-issues what it was sent (GET session, GET csrf): loses to
@@ -81,7 +61,7 @@ enum Writes {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let cookies = self.inner.state.lock().map(|s| s.jar.len()).unwrap_or(0);
+        let cookies = self.lock().jar.len();
         f.debug_struct("Client")
             .field("base_url", &self.inner.endpoint.base_url())
             .field("cookies", &cookies)
@@ -89,320 +69,10 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// Configuration of a [`Client`]; see [`Client::builder`].
-#[derive(Clone)]
-pub struct ClientBuilder {
-    url: String,
-    base_path: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    ca_pems: Vec<Vec<u8>>,
-    ca_files: Vec<PathBuf>,
-    user_agent: Option<String>,
-    proxy: Option<String>,
-    cookie_header: Option<String>,
-    cookie_file: Option<PathBuf>,
-    allow_insecure_http: bool,
-    max_response_bytes: u64,
-}
-
-impl std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("url", &crate::endpoint::RedactedUrl(&self.url))
-            .field("base_path", &self.base_path)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("extra_cas", &(self.ca_pems.len() + self.ca_files.len()))
-            .field("user_agent", &self.user_agent)
-            .field("proxy", &self.proxy.as_ref().map(|_| "<set>"))
-            .field(
-                "cookie_header",
-                &self.cookie_header.as_ref().map(|_| "<redacted>"),
-            )
-            .field("cookie_file", &self.cookie_file)
-            .finish()
-    }
-}
-
-impl ClientBuilder {
-    /// Overrides the base path (the `basePath` prop of `SessionProvider`).
-    pub fn base_path(mut self, path: impl Into<String>) -> Self {
-        self.base_path = Some(path.into());
-        self
-    }
-
-    /// Overall timeout of each request, body included (default 30 s).
-    pub fn timeout(mut self, t: Duration) -> Self {
-        self.timeout = t;
-        self
-    }
-
-    /// Connect timeout, TLS handshake included (default 10 s).
-    pub fn connect_timeout(mut self, t: Duration) -> Self {
-        self.connect_timeout = t;
-        self
-    }
-
-    /// Trusts an extra root CA (PEM, one or more certificates) on top of the
-    /// built-in Mozilla roots.
-    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
-        self.ca_pems.push(pem.into());
-        self
-    }
-
-    /// Trusts the root CA(s) in a PEM file on top of the built-in roots.
-    pub fn add_root_certificate_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.ca_files.push(path.into());
-        self
-    }
-
-    /// The `User-Agent` header (default `authjs/<version>`).
-    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
-        self.user_agent = Some(ua.into());
-        self
-    }
-
-    /// Sends requests through a proxy: a proxy URL (`http://host:port`,
-    /// `socks5://…`), or `"env"` to read `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and
-    /// `NO_PROXY`. Without this call no proxy is used, whatever the environment says.
-    pub fn proxy(mut self, proxy: impl Into<String>) -> Self {
-        self.proxy = Some(proxy.into());
-        self
-    }
-
-    /// Seeds the jar from a `Cookie:` request header (`name=value; …`), e.g. the one a
-    /// browser sent to your server: the analogue of `getCsrfToken({ req })`.
-    pub fn cookie_header(mut self, header: impl Into<String>) -> Self {
-        self.cookie_header = Some(header.into());
-        self
-    }
-
-    /// Persists the jar in this file: loaded when the client is built (if it exists)
-    /// and rewritten atomically, mode 0600, whenever the cookies change.
-    ///
-    /// The file is a store shared with every client and process that names it:
-    /// writers merge under an advisory lock (`.NAME.lock` beside it), a session or CSRF
-    /// read never overwrites cookies changed since it was sent, a sign-out (or
-    /// [`Client::clear_cookies`], or deleting the file) wins over replies still in
-    /// flight, and before each request the client re-reads the file if another process
-    /// wrote it (one `stat`). See docs/cli.md, "Sharing one jar".
-    pub fn cookie_file(mut self, path: impl Into<PathBuf>) -> Self {
-        self.cookie_file = Some(path.into());
-        self
-    }
-
-    /// Allows plain `http://` to a host that is not loopback. Refused by default: the
-    /// session cookie and the password would cross the network in clear text.
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// Caps the size of a reply body (default 2 MiB); larger replies fail with
-    /// [`ErrorKind::Protocol`] without being read into memory.
-    pub fn max_response_bytes(mut self, n: u64) -> Self {
-        self.max_response_bytes = n;
-        self
-    }
-
-    /// Builds the client. Fails with [`ErrorKind::InvalidArgument`] for a bad URL,
-    /// proxy or cookie header, [`ErrorKind::Tls`] for an unreadable CA, and
-    /// [`ErrorKind::Io`]/[`ErrorKind::InvalidArgument`] for an unreadable cookie file.
-    pub fn build(self) -> Result<Client> {
-        let endpoint = Endpoint::parse(&self.url, self.base_path.as_deref())?;
-        if !endpoint.is_https() && !endpoint.is_loopback() && !self.allow_insecure_http {
-            return Err(Error::invalid(format!(
-                "refusing plain http to {}: cookies and passwords would travel unencrypted; \
-                 use https, or allow insecure http explicitly (Rust: allow_insecure_http, \
-                 C: \"allowInsecureHttp\", Python: allow_insecure_http=True, CLI: --allow-http)",
-                endpoint.origin()
-            )));
-        }
-        for (what, t) in [
-            ("timeout", self.timeout),
-            ("connect timeout", self.connect_timeout),
-        ] {
-            if t.is_zero() {
-                return Err(Error::invalid(format!(
-                    "the {what} must be greater than zero"
-                )));
-            }
-            // ureq adds timeouts to `Instant::now()`, which panics on overflow.
-            if t > MAX_TIMEOUT {
-                return Err(Error::invalid(format!(
-                    "the {what} must be at most {} days",
-                    MAX_TIMEOUT.as_secs() / 86_400
-                )));
-            }
-        }
-        if let Some(ua) = &self.user_agent
-            && !is_header_value(ua)
-        {
-            // ureq panics on a header value it cannot send (CR, LF, NUL, …).
-            return Err(Error::invalid(
-                "the user agent may not contain control characters (CR, LF, NUL, …)",
-            ));
-        }
-        let mut certs = Vec::new();
-        for path in &self.ca_files {
-            let pem = cookie_file::read_regular_file(path, MAX_CA_FILE_BYTES).map_err(|e| {
-                let why = match e {
-                    cookie_file::ReadError::Io(e) => e.to_string(),
-                    cookie_file::ReadError::NotRegular => "not a regular file".to_string(),
-                    cookie_file::ReadError::TooLarge => {
-                        format!("larger than {MAX_CA_FILE_BYTES} bytes")
-                    }
-                };
-                Error::new(
-                    ErrorKind::Tls,
-                    format!("cannot read the CA file {}: {why}", path.display()),
-                )
-            })?;
-            certs.extend(parse_pem_certs(&pem, &path.display().to_string())?);
-        }
-        for pem in &self.ca_pems {
-            certs.extend(parse_pem_certs(pem, "the CA PEM")?);
-        }
-        let proxy = match self.proxy.as_deref() {
-            None => None,
-            Some("env") => ureq::Proxy::try_from_env(),
-            Some(p) => Some(
-                ureq::Proxy::new(p)
-                    .map_err(|_| Error::invalid("the proxy is not a valid proxy URL"))?,
-            ),
-        };
-        let transport = Transport::new(&TransportConfig {
-            timeout: Some(self.timeout),
-            connect_timeout: Some(self.connect_timeout),
-            user_agent: self
-                .user_agent
-                .unwrap_or_else(|| format!("authjs/{}", crate::VERSION)),
-            proxy,
-            root_certs: (!certs.is_empty()).then_some(certs),
-            max_body: self.max_response_bytes,
-        });
-        let mut jar = Jar::default();
-        let mut disk = None;
-        if let Some(path) = &self.cookie_file
-            && let Some((text, id)) = cookie_file::read(path)?
-        {
-            jar.import(&text, &endpoint.origin())
-                .map_err(|e| e.in_file(path))?;
-            disk = Some(id);
-        }
-        if let Some(h) = &self.cookie_header {
-            jar.add_cookie_header(h, endpoint.origin_url())?;
-        }
-        Ok(Client {
-            inner: Arc::new(Inner {
-                endpoint,
-                transport,
-                state: Mutex::new(JarState { jar, disk }),
-                providers: Mutex::new(None),
-                cookie_file: self.cookie_file,
-                file_sync: Mutex::new(()),
-            }),
-        })
-    }
-}
-
-/// A header value ureq will send: tab, or visible characters and spaces (no CR, LF,
-/// NUL or other controls, which would split the request or make ureq panic).
-fn is_header_value(v: &str) -> bool {
-    v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
-}
-
-fn parse_pem_certs(pem: &[u8], what: &str) -> Result<Vec<ureq::tls::Certificate<'static>>> {
-    let mut out = Vec::new();
-    for item in ureq::tls::parse_pem(pem) {
-        match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => out.push(c),
-            Ok(_) => {}
-            Err(e) => {
-                return Err(Error::new(
-                    ErrorKind::Tls,
-                    format!("{what} is not valid PEM: {e}"),
-                ));
-            }
-        }
-    }
-    if out.is_empty() {
-        return Err(Error::new(
-            ErrorKind::Tls,
-            format!("{what} holds no certificate"),
-        ));
-    }
-    Ok(out)
-}
-
 /// One attempt of a CSRF-protected POST.
 enum Attempt<T> {
     Done(T),
     CsrfRejected,
-}
-
-/// A reply from [`Client::request`].
-#[derive(Clone, PartialEq, Eq)]
-pub struct Response {
-    /// HTTP status.
-    pub status: u16,
-    /// Reply headers, `Set-Cookie` excluded (cookies go to the jar).
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-impl std::fmt::Debug for Response {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Response")
-            .field("status", &self.status)
-            .field("headers", &self.headers.len())
-            .field("body_bytes", &self.body.len())
-            .finish()
-    }
-}
-
-impl Response {
-    /// The first header of that name (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The body as text (invalid UTF-8 replaced).
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
-    /// The body parsed as JSON.
-    pub fn json(&self) -> Result<Value> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            Error::protocol(format!("the reply body is not JSON: {e}"))
-                .with_status(self.status)
-                .with_body(&self.body)
-        })
-    }
-
-    /// `{"status", "headers", "body"}`: headers as an object (repeated headers joined
-    /// with `", "`), body as text.
-    pub fn to_json(&self) -> Value {
-        let mut headers = serde_json::Map::new();
-        for (k, v) in &self.headers {
-            match headers.get_mut(k) {
-                Some(Value::String(s)) => {
-                    s.push_str(", ");
-                    s.push_str(v);
-                }
-                _ => {
-                    headers.insert(k.clone(), Value::String(v.clone()));
-                }
-            }
-        }
-        serde_json::json!({"status": self.status, "headers": headers, "body": self.text()})
-    }
 }
 
 impl Client {
@@ -414,19 +84,18 @@ impl Client {
 
     /// A builder for a client of `url`.
     pub fn builder(url: impl Into<String>) -> ClientBuilder {
-        ClientBuilder {
-            url: url.into(),
-            base_path: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            ca_pems: Vec::new(),
-            ca_files: Vec::new(),
-            user_agent: None,
-            proxy: None,
-            cookie_header: None,
-            cookie_file: None,
-            allow_insecure_http: false,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        ClientBuilder::new(url.into())
+    }
+
+    /// A client from what [`ClientBuilder::build`] checked and opened.
+    pub(crate) fn from_parts(endpoint: Endpoint, transport: Transport, store: Store) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                endpoint,
+                transport,
+                store,
+                providers: Mutex::new(None),
+            }),
         }
     }
 
@@ -657,7 +326,7 @@ impl Client {
                 )));
             }
             let name_ok = !k.is_empty() && k.bytes().all(|b| b.is_ascii_graphic() && b != b':');
-            if !name_ok || !is_header_value(v) {
+            if !name_ok || !crate::http::is_header_value(v) {
                 return Err(Error::invalid(
                     "a request header name or value is malformed",
                 ));
@@ -740,9 +409,19 @@ impl Client {
     // ----- internals --------------------------------------------------------------
 
     fn lock(&self) -> MutexGuard<'_, JarState> {
-        // A panic while the lock was held cannot leave the jar half-written (every
-        // mutation is a single store call), so a poisoned lock is still usable.
-        self.inner.state.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner.store.lock()
+    }
+
+    fn sync(&self) -> Result<()> {
+        self.inner.store.sync()
+    }
+
+    fn sync_quietly(&self) {
+        self.inner.store.sync_quietly()
+    }
+
+    fn mutate<T>(&self, change: impl FnOnce(&mut Jar) -> Result<T>) -> Result<T> {
+        self.inner.store.mutate(change)
     }
 
     /// Sends one request with the jar's cookies and stores the reply's cookies.
@@ -938,24 +617,12 @@ impl Client {
             ))
             .with_status(reply.status));
         }
-        let from_json = serde_json::from_slice::<Value>(&reply.body)
-            .ok()
-            .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string));
-        let raw = from_json.or_else(|| {
-            reply
-                .is_redirect()
-                .then(|| reply.header("location").map(str::to_string))
-                .flatten()
-        });
-        if let Some(raw) = raw
-            && let Some(u) = self.inner.endpoint.resolve_returned(&raw)
-        {
-            let text = if Url::parse(&raw).is_ok() {
-                raw
-            } else {
-                u.to_string()
-            };
-            return Ok((u, text));
+        let location = reply
+            .is_redirect()
+            .then(|| reply.header("location"))
+            .flatten();
+        if let Some(found) = redirect_target(&self.inner.endpoint, &reply.body, location) {
+            return Ok(found);
         }
         if reply.status >= 400 {
             return Err(self.status_error(reply, &redact(url)));
@@ -1021,99 +688,5 @@ impl Client {
         ))
         .with_status(reply.status)
         .with_body(&reply.body)
-    }
-
-    /// Brings the jar up to date with the cookie file, when one is configured and
-    /// another client or process wrote it since this client last read or wrote it.
-    fn sync(&self) -> Result<()> {
-        let Some(path) = &self.inner.cookie_file else {
-            return Ok(());
-        };
-        let now = cookie_file::identity(path)?;
-        if self.lock().disk == now {
-            return Ok(());
-        }
-        let _order = self
-            .inner
-            .file_sync
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        self.reload(path)
-    }
-
-    /// [`sync`](Self::sync) for accessors that cannot fail: on error (an unreadable
-    /// file) they show the jar as last read; the next operation reports the error.
-    fn sync_quietly(&self) {
-        let _ = self.sync();
-    }
-
-    /// Re-reads the cookie file if it changed (caller holds `file_sync`). A missing
-    /// file is an empty jar in a new epoch: deleting the file signs every sharer out.
-    fn reload(&self, path: &Path) -> Result<()> {
-        let now = cookie_file::identity(path)?;
-        if self.lock().disk == now {
-            return Ok(());
-        }
-        let fresh = match cookie_file::read(path)? {
-            Some((text, id)) => {
-                let mut jar = Jar::default();
-                jar.import(&text, &self.inner.endpoint.origin())
-                    .map_err(|e| e.in_file(path))?;
-                Some((jar, id))
-            }
-            None => None,
-        };
-        let mut state = self.lock();
-        match fresh {
-            Some((jar, id)) => {
-                state.jar = jar;
-                state.disk = Some(id);
-            }
-            None => {
-                state.jar.next_epoch();
-                state.jar.clear();
-                state.disk = None;
-            }
-        }
-        Ok(())
-    }
-
-    /// Changes the jar, and with a cookie file the file too: under the file's lock,
-    /// the file is re-read, `change` applied to what it holds, and the result written
-    /// back, so concurrent writers (threads or processes) merge instead of the last
-    /// one overwriting the others. `change` must be cheap: it runs under the locks.
-    fn mutate<T>(&self, change: impl FnOnce(&mut Jar) -> Result<T>) -> Result<T> {
-        let Some(path) = &self.inner.cookie_file else {
-            return change(&mut self.lock().jar);
-        };
-        let _order = self
-            .inner
-            .file_sync
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        let _file = FileLock::acquire(path)?;
-        self.reload(path)?;
-        let origin = self.inner.endpoint.origin();
-        let (value, text) = {
-            let mut state = self.lock();
-            let before = state.jar.clone();
-            let value = change(&mut state.jar)?;
-            // Unchanged and already on disk: leave the file alone.
-            let same = state.disk.is_some()
-                && before.export(&origin).ok() == state.jar.export(&origin).ok();
-            if same {
-                return Ok(value);
-            }
-            match state.jar.export(&origin) {
-                Ok(t) => (value, t),
-                Err(e) => {
-                    state.jar = before;
-                    return Err(e);
-                }
-            }
-        };
-        let id = cookie_file::write_private_atomic(path, text.as_bytes())?;
-        self.lock().disk = id;
-        Ok(value)
     }
 }

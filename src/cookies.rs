@@ -47,6 +47,7 @@ fn csrf_token_from_value(value: &str) -> Option<String> {
 
 /// A cookie as callers see it (for listing and export).
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CookieInfo {
     /// Cookie name (not secret).
     pub name: String,

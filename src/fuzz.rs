@@ -1,11 +1,14 @@
-//! Entry points for the fuzz targets (`fuzz/`). Not part of the public API: hidden
-//! from the docs and free to change. Each function feeds untrusted bytes to one parser
-//! exactly as the client does, and must never panic.
+//! Entry points for the fuzz targets (`fuzz/`), compiled only with the `fuzzing`
+//! feature (which `fuzz/Cargo.toml` turns on), so they are not in the shipped library.
+//! Each function feeds untrusted bytes to the very functions the client uses (no
+//! copies), and must never panic.
 
 use crate::cookies::Jar;
 use crate::endpoint::Endpoint;
 use crate::session::Session;
-use crate::signin::{RedirectOutcome, SignInOptions, SignInResponse, SignOutOptions};
+use crate::signin::{
+    RedirectOutcome, SignInOptions, SignInResponse, SignOutOptions, redirect_target,
+};
 
 /// A session body (`GET/POST session`).
 pub fn session_body(data: &[u8]) {
@@ -24,21 +27,19 @@ pub fn providers_body(data: &[u8]) {
     }
 }
 
-/// A sign-in reply: `{url}` JSON, read as the client reads it, against a base.
+/// A sign-in reply (its body, or a `Location` after a NUL), read by the client's own
+/// [`redirect_target`] and [`RedirectOutcome`] against a base.
 pub fn sign_in_reply(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
     let Ok(base) = Endpoint::parse("http://127.0.0.1:3000", None) else {
         return;
     };
-    let raw = serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("url").and_then(|u| u.as_str()).map(str::to_string))
-        .unwrap_or_else(|| text.to_string());
-    if let Some(url) = base.resolve_returned(&raw) {
+    let (body, location) = match data.iter().position(|b| *b == 0) {
+        Some(i) => (&data[..i], std::str::from_utf8(&data[i + 1..]).ok()),
+        None => (data, None),
+    };
+    if let Some((url, text)) = redirect_target(&base, body, location) {
         let _ = RedirectOutcome::read(&url);
-        let r = SignInResponse::from_redirect(200, &url, &raw, 200..300);
+        let r = SignInResponse::from_redirect(200, &url, &text, 200..300);
         let _ = r.to_json();
     }
 }
@@ -106,4 +107,30 @@ pub fn set_cookie_headers(data: &[u8]) {
     let _ = jar.header_for(&url);
     let _ = jar.csrf_token();
     jar.remove_session();
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every entry point on a few inputs, so they stay compiled and sane between fuzz
+    /// runs (`cargo test --lib --features fuzzing`, part of `make test`).
+    #[test]
+    fn entry_points_run() {
+        let inputs: [&[u8]; 6] = [
+            b"",
+            b"{}",
+            b"{\"url\":\"http://127.0.0.1:3000/api/auth/error?error=CredentialsSignin\"}",
+            b"\0/login?from=app?error=CredentialsSignin&code=credentials",
+            b"authjs.session-token=a; Path=/\nauthjs.csrf-token=t%7Ch; Path=/",
+            b"\xff\xfe",
+        ];
+        for data in inputs {
+            super::session_body(data);
+            super::providers_body(data);
+            super::sign_in_reply(data);
+            super::base_url(data);
+            super::js_options(data);
+            super::cookie_file(data);
+            super::set_cookie_headers(data);
+        }
+    }
 }

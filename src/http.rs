@@ -112,6 +112,12 @@ impl Body {
     }
 }
 
+/// A header value ureq will send: tab, or visible characters and spaces (no CR, LF,
+/// NUL or other controls, which would split the request or make ureq panic).
+pub(crate) fn is_header_value(v: &str) -> bool {
+    v.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7f))
+}
+
 /// A reply, with the cookies already separated out.
 pub(crate) struct Reply {
     pub status: u16,

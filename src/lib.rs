@@ -9,38 +9,49 @@
 //! The protocol lives here, once; the C ABI, the Python module and the `authjs` CLI
 //! are thin layers over [`Client`].
 
-// No unsafe code outside the C ABI.
+// No unsafe code outside the C ABI; every public item documented. Modules are
+// private: each public type has one path, `authjs::Name`.
 #![deny(unsafe_code)]
+#![deny(missing_docs)]
 
+mod builder;
 mod client;
 mod cookie_file;
-pub mod cookies;
-pub mod endpoint;
+mod cookies;
+mod endpoint;
 mod error;
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)] // the C ABI: raw pointers from C, every use checked and documented
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzz;
 mod http;
-pub mod providers;
-pub mod session;
-pub mod signin;
+mod providers;
+mod response;
+mod session;
+mod signin;
+mod store;
 
-pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
-    MAX_TIMEOUT, Response,
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    MAX_TIMEOUT,
 };
-pub use cookies::CookieInfo;
-pub use endpoint::Endpoint;
-pub use error::{Error, ErrorKind, Result};
+pub use client::Client;
+pub use cookies::{CookieInfo, is_csrf_cookie_name, is_session_cookie_name};
+pub use endpoint::{DEFAULT_BASE_PATH, Endpoint};
+pub use error::{Error, ErrorKind, KindInfo, Result};
 pub use http::Body;
 pub use providers::{Provider, Providers};
+pub use response::Response;
 pub use session::{Session, User};
 pub use signin::{SignInOptions, SignInResponse, SignOutOptions, SignOutResponse};
 
 /// The library version (`Cargo.toml`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+mod debug_audit;
 
 #[cfg(test)]
 mod send_sync {

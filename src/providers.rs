@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// One sign-in provider, as the server lists it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Provider {
     /// Provider id (`credentials`, `github`, `email`, …).
     pub id: String,

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 /// The signed-in user as the server describes it.
 #[derive(Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct User {
     /// `user.name`, when present and not null.
     pub name: Option<String>,
@@ -26,6 +27,7 @@ pub struct User {
 /// token.accessToken`), and `user.image` may be a presigned URL. So `Debug` prints the
 /// standard fields (the image without its query) and only the *names* of the others.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Session {
     /// The user.
     pub user: User,

@@ -5,7 +5,7 @@
 //! flags the redirect arrives as `{"url": …}`; without them as a 3xx `Location`. This
 //! module turns either into a [`SignInResponse`].
 
-use crate::endpoint::RedactedUrl;
+use crate::endpoint::{Endpoint, RedactedUrl};
 use crate::error::{Error, Result};
 use serde::Serialize;
 use serde_json::Value;
@@ -236,6 +236,7 @@ impl SignOutOptions {
 /// returned URL carries no error: the JS client reports `ok: true` for a failed v5
 /// credentials sign-in (which answers 200) and for v4 CSRF failures.
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SignInResponse {
     /// The `error` query parameter of the returned URL (`CredentialsSignin`,
     /// `AccessDenied`, `Verification`, v4's `?csrf=true` as `MissingCSRF`, …).
@@ -292,6 +293,7 @@ impl SignInResponse {
 
 /// The result of a sign-out (`{url}`).
 #[derive(Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct SignOutResponse {
     /// Where the browser would go next (the validated callback URL).
     pub url: String,
@@ -377,6 +379,31 @@ pub(crate) fn check_callback_url(s: &str) -> Result<()> {
             "callbackUrl must be an absolute http(s) URL or a path starting with '/'",
         )),
     }
+}
+
+/// The URL a flow's reply points at: `{"url": …}` in a JSON body, else the `Location`
+/// of a redirect (`location`, given only for 3xx replies). Relative URLs are resolved
+/// against the endpoint's origin. Returns the parsed URL and the text to hand to the
+/// caller: the server's own string when it was absolute (so `http://host:3000` is not
+/// rewritten as `http://host:3000/`). `None` when the reply names no usable URL.
+///
+/// Pure, so the client and the fuzz targets read replies with the same code.
+pub(crate) fn redirect_target(
+    endpoint: &Endpoint,
+    body: &[u8],
+    location: Option<&str>,
+) -> Option<(Url, String)> {
+    let from_json = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string));
+    let raw = from_json.or_else(|| location.map(str::to_string))?;
+    let url = endpoint.resolve_returned(&raw)?;
+    let text = if Url::parse(&raw).is_ok() {
+        raw
+    } else {
+        url.to_string()
+    };
+    Some((url, text))
 }
 
 #[cfg(test)]

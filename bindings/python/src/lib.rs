@@ -866,11 +866,7 @@ impl Client {
 /// is not JSON is a `ProtocolError` carrying the status and an excerpt.
 #[pyfunction]
 fn parse_json<'py>(py: Python<'py>, status: u16, body: &[u8]) -> PyResult<Bound<'py, PyAny>> {
-    let response = authjs::Response {
-        status,
-        headers: Vec::new(),
-        body: body.to_vec(),
-    };
+    let response = authjs::Response::new(status, Vec::new(), body.to_vec());
     let value = response.json().py(py)?;
     json_to_py(py, &value)
 }

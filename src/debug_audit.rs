@@ -3,9 +3,10 @@
 //! path; queries, fragments and user info are redacted; cookie values, tokens,
 //! passwords and form field values never show.
 //!
-//! Needs no server.
+//! Needs no server. A unit test (not in `tests/`) because the result types are
+//! `#[non_exhaustive]`: only the crate can build them with secrets inside.
 
-use authjs::{
+use crate::{
     Body, Client, Endpoint, Provider, Response, Session, SignInOptions, SignInResponse,
     SignOutOptions, SignOutResponse,
 };
