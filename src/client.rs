@@ -2,7 +2,7 @@
 
 use crate::builder::ClientBuilder;
 use crate::cookie_file;
-use crate::cookies::{CookieInfo, Jar, StorePolicy};
+use crate::cookies::{CookieInfo, Jar, StorePolicy, is_session_cookie_name};
 use crate::endpoint::{Endpoint, redact};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, Reply, Transport};
@@ -14,6 +14,9 @@ use crate::signin::{
     check_callback_url, redirect_target,
 };
 use crate::store::{JarState, Store};
+use crate::watch::{
+    Event, Observer, SignOutReason, Source, Status, Watch, WatchOptions, Watcher,
+};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -116,7 +119,16 @@ impl Client {
         if !reply.is_success() {
             return Err(self.status_error(&reply, "GET session"));
         }
-        Ok(Session::from_json(self.json_body(&reply, &url)?))
+        let session = Session::from_json(self.json_body(&reply, &url)?);
+        // `None` after sending a session cookie means the server dropped it; without
+        // one (it expired in the jar), that the session ran out.
+        let source = if reply.sent_session {
+            Source::ServerWithCookie
+        } else {
+            Source::ServerWithoutCookie
+        };
+        self.observer().session(session.clone(), source);
+        Ok(session)
     }
 
     /// `getCsrfToken()`: the CSRF token. Taken from the CSRF cookie when the jar has
@@ -222,6 +234,13 @@ impl Client {
                 200..300,
             )))
         })
+        .inspect(|r| {
+            // A credentials sign-in set the session cookie: watches look the session
+            // up (and report it once). Email and OAuth finish in complete_sign_in.
+            if r.ok && provider.is_credentials() {
+                self.observer().poke();
+            }
+        })
     }
 
     /// Finishes a sign-in whose last step happened elsewhere: an email magic link, or
@@ -234,12 +253,12 @@ impl Client {
         let url = self.inner.endpoint.resolve_same_origin(callback_url)?;
         let reply = self.exchange("GET", &url, &[], None, Writes::Authoritative)?;
         let (target, text) = self.redirect_target(&reply, &url)?;
-        Ok(SignInResponse::from_redirect(
-            reply.status,
-            &target,
-            &text,
-            200..400,
-        ))
+        let response = SignInResponse::from_redirect(reply.status, &target, &text, 200..400);
+        if response.ok {
+            // Watches look the new session up (and report it once).
+            self.observer().poke();
+        }
+        Ok(response)
     }
 
     /// `useSession().update(data)`: POSTs `{csrfToken, data}` to `session` and returns
@@ -267,9 +286,10 @@ impl Client {
             if !reply.is_success() {
                 return Err(self.status_error(&reply, "POST session"));
             }
-            Ok(Attempt::Done(Session::from_json(
-                self.json_body(&reply, &url)?,
-            )))
+            let session = Session::from_json(self.json_body(&reply, &url)?);
+            self.observer()
+                .session(session.clone(), Source::ServerWithCookie);
+            Ok(Attempt::Done(session))
         })
     }
 
@@ -282,6 +302,7 @@ impl Client {
             jar.remove_session();
             Ok(())
         });
+        self.observer().signed_out(SignOutReason::Local);
         let response = result?;
         persisted?;
         Ok(response)
@@ -399,11 +420,50 @@ impl Client {
 
     /// Empties the jar (and the cookie file, when one is configured).
     pub fn clear_cookies(&self) -> Result<()> {
-        self.mutate(|jar| {
+        let cleared = self.mutate(|jar| {
             jar.next_epoch();
             jar.clear();
             Ok(())
-        })
+        });
+        self.observer().signed_out(SignOutReason::Local);
+        cleared
+    }
+
+    // ----- lifecycle (SessionProvider / useSession) -------------------------------
+
+    /// `useSession().status`: [`Status::Loading`] until this client first learned the
+    /// session (any `get_session`, `update_session`, `sign_out`, or a watch), then
+    /// authenticated or unauthenticated. No request.
+    pub fn status(&self) -> Status {
+        self.observer().status()
+    }
+
+    /// A watch on the caller's thread (no thread is started): call
+    /// [`Watch::next_event`] to get events; it does the refetches and cookie-file
+    /// checks that fall due while it waits. See [`WatchOptions`].
+    pub fn watch(&self, options: WatchOptions) -> Result<Watch> {
+        Watch::new(self, options)
+    }
+
+    /// A watch on a thread of its own. With a `callback`, every event is passed to it
+    /// on that thread; without one, pull them with [`Watcher::next_event`]. The thread
+    /// never keeps the process alive and ends when the handle is dropped.
+    pub fn watch_in_background(
+        &self,
+        options: WatchOptions,
+        callback: Option<Box<dyn FnMut(Event) + Send>>,
+    ) -> Result<Watcher> {
+        Watcher::start(self, options, callback)
+    }
+
+    /// What this client knows about the session (for the watches).
+    pub(crate) fn observer(&self) -> &Observer {
+        self.inner.store.observer()
+    }
+
+    /// Re-reads the cookie file if another process wrote it (a watch's file check).
+    pub(crate) fn sync_cookie_file(&self) -> Result<()> {
+        self.sync()
     }
 
     // ----- internals --------------------------------------------------------------
@@ -443,10 +503,13 @@ impl Client {
             let state = self.lock();
             (state.jar.header_for(url), state.jar.epoch())
         };
-        let reply = self
+        let mut reply = self
             .inner
             .transport
             .send(method, url, &cookie, headers, body)?;
+        reply.sent_session = cookie
+            .split("; ")
+            .any(|p| p.split('=').next().is_some_and(is_session_cookie_name));
         if !reply.set_cookies.is_empty() {
             let refused = self.mutate(|jar| {
                 let policy = StorePolicy {

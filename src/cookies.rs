@@ -352,6 +352,19 @@ impl Jar {
             .any(|c| is_session_cookie_name(c.name()))
     }
 
+    /// The session-token cookies (name, value), sorted: what identifies the session
+    /// this jar holds, for noticing that another process changed it.
+    pub fn session_cookies(&self) -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = self
+            .store
+            .iter_unexpired()
+            .filter(|c| is_session_cookie_name(c.name()))
+            .map(|c| (c.name().to_string(), c.value().to_string()))
+            .collect();
+        v.sort();
+        v
+    }
+
     /// The CSRF token, when a well-formed CSRF cookie is present.
     pub fn csrf_token(&self) -> Option<String> {
         self.store

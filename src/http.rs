@@ -125,6 +125,8 @@ pub(crate) struct Reply {
     pub headers: Vec<(String, String)>,
     pub set_cookies: Vec<String>,
     pub body: Vec<u8>,
+    /// The request carried a session cookie (set by the client, which knows).
+    pub sent_session: bool,
 }
 
 impl Reply {
@@ -338,6 +340,7 @@ impl Transport {
             headers: out_headers,
             set_cookies,
             body,
+            sent_session: false,
         })
     }
 }

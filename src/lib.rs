@@ -32,6 +32,7 @@ mod response;
 mod session;
 mod signin;
 mod store;
+mod watch;
 
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
@@ -46,6 +47,7 @@ pub use providers::{Provider, Providers};
 pub use response::Response;
 pub use session::{Session, User};
 pub use signin::{SignInOptions, SignInResponse, SignOutOptions, SignOutResponse};
+pub use watch::{Event, SignOutReason, Status, Watch, WatchOptions, Watcher};
 
 /// The library version (`Cargo.toml`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -10,6 +10,7 @@
 use crate::cookie_file::{self, FileLock, Identity};
 use crate::cookies::Jar;
 use crate::error::Result;
+use crate::watch::Observer;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
@@ -29,6 +30,7 @@ pub(crate) struct Store {
     /// lock serialises them across processes), so a re-read never replaces a newer
     /// jar with an older file.
     file_sync: Mutex<()>,
+    observer: Observer,
 }
 
 impl Store {
@@ -47,6 +49,7 @@ impl Store {
             cookie_file,
             origin,
             file_sync: Mutex::new(()),
+            observer: Observer::default(),
         })
     }
 
@@ -71,6 +74,12 @@ impl Store {
         self.reload(path)
     }
 
+    /// What the client knows about the session; the store tells it when the cookie
+    /// file brought another process's sign-in or sign-out.
+    pub fn observer(&self) -> &Observer {
+        &self.observer
+    }
+
     /// [`sync`](Self::sync) for accessors that cannot fail: on error (an unreadable
     /// file) they show the jar as last read; the next operation reports the error.
     pub fn sync_quietly(&self) {
@@ -93,18 +102,24 @@ impl Store {
             }
             None => None,
         };
-        let mut state = self.lock();
-        match fresh {
-            Some((jar, id)) => {
-                state.jar = jar;
-                state.disk = Some(id);
+        let (before, after) = {
+            let mut state = self.lock();
+            let before = state.jar.session_cookies();
+            match fresh {
+                Some((jar, id)) => {
+                    state.jar = jar;
+                    state.disk = Some(id);
+                }
+                None => {
+                    state.jar.next_epoch();
+                    state.jar.clear();
+                    state.disk = None;
+                }
             }
-            None => {
-                state.jar.next_epoch();
-                state.jar.clear();
-                state.disk = None;
-            }
-        }
+            (before, state.jar.session_cookies())
+        };
+        // Another process's sign-in or sign-out, told to the client's watches.
+        self.observer.jar_replaced(&before, &after);
         Ok(())
     }
 
