@@ -14,9 +14,7 @@ use crate::signin::{
     check_callback_url, redirect_target,
 };
 use crate::store::{JarState, Store};
-use crate::watch::{
-    Event, Observer, SignOutReason, Source, Status, Watch, WatchOptions, Watcher,
-};
+use crate::watch::{Event, Observer, SignOutReason, Source, Status, Watch, WatchOptions, Watcher};
 use serde_json::Value;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};

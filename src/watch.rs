@@ -20,8 +20,8 @@ use crate::client::Client;
 use crate::error::ErrorKind;
 use crate::session::Session;
 use std::collections::VecDeque;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 /// What `useSession()` calls `status`.
@@ -279,7 +279,9 @@ impl Observer {
     }
 
     fn subscribe(&self, tx: Sender<Msg>, emit_refreshed: bool) {
-        self.lock().subscribers.push(Subscriber { tx, emit_refreshed });
+        self.lock()
+            .subscribers
+            .push(Subscriber { tx, emit_refreshed });
     }
 
     /// The server answered with `session`.
@@ -341,18 +343,16 @@ impl Observer {
         self.lock().offline
     }
 
-    /// The known session's `expires`, as an instant on this machine's clock.
-    fn expiry(&self) -> Option<Instant> {
+    /// How long until the known session's `expires` (zero once it passed); `None`
+    /// when no session is known or it has no readable `expires`.
+    fn expires_in(&self) -> Option<Duration> {
         let st = self.lock();
         let expires = st.known.as_ref()?.as_ref()?.expires.as_deref()?;
-        let at = time::OffsetDateTime::parse(
-            expires,
-            &time::format_description::well_known::Rfc3339,
-        )
-        .ok()?;
+        let at =
+            time::OffsetDateTime::parse(expires, &time::format_description::well_known::Rfc3339)
+                .ok()?;
         let left = at - time::OffsetDateTime::now_utc();
-        let left = Duration::try_from(left).unwrap_or(Duration::ZERO);
-        Instant::now().checked_add(left)
+        Some(Duration::try_from(left).unwrap_or(Duration::ZERO))
     }
 }
 
@@ -451,11 +451,8 @@ impl Watch {
                 self.next_file_check = now + self.options.file_check_interval;
                 continue;
             }
-            let expiry = self.client.observer().expiry();
-            if let Some(at) = expiry
-                && now >= at
-                && !self.client.has_session_cookie()
-            {
+            let expires_in = self.client.observer().expires_in();
+            if expires_in == Some(Duration::ZERO) && !self.client.has_session_cookie() {
                 // `expires` passed and the jar dropped the cookie with it.
                 self.client.observer().signed_out(SignOutReason::Expired);
                 continue;
@@ -473,8 +470,8 @@ impl Watch {
             }
             // An `expires` already past (the cookie outlives it slightly) is looked at
             // again at the next file check, not in a busy loop.
-            if let Some(at) = expiry.filter(|at| *at > now) {
-                wake = wake.min(at);
+            if let Some(left) = expires_in.filter(|d| !d.is_zero()) {
+                wake = wake.min(now + left);
             }
             if let Some(d) = deadline {
                 if now >= d {
@@ -540,6 +537,7 @@ pub struct Watcher {
     stop: Sender<()>,
     events: Option<Receiver<Event>>,
     done: Receiver<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
     pulled: Mutex<()>,
 }
 
@@ -561,7 +559,7 @@ impl Watcher {
         let (done_tx, done_rx) = mpsc::channel();
         let pull = callback.is_none();
         let mut callback = callback;
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("authjs-watcher".into())
             .spawn(move || {
                 loop {
@@ -591,6 +589,7 @@ impl Watcher {
             stop: stop_tx,
             events: pull.then_some(events_rx),
             done: done_rx,
+            thread: Some(thread),
             pulled: Mutex::new(()),
         })
     }
@@ -612,11 +611,46 @@ impl Watcher {
 impl Drop for Watcher {
     fn drop(&mut self) {
         let _ = self.stop.send(());
-        let _ = self.done.recv_timeout(Duration::from_millis(100));
+        // Finished (or finishing) within 100 ms: joined, so it is gone when drop
+        // returns. Otherwise it is in a refetch; it ends by itself when that returns.
+        if self.done.recv_timeout(Duration::from_millis(100)).is_ok()
+            && let Some(t) = self.thread.take()
+        {
+            let _ = t.join();
+        }
     }
 }
 
 /// A stop was sent, or the handle is gone.
 fn stopped(rx: &Receiver<()>) -> bool {
     !matches!(rx.try_recv(), Err(mpsc::TryRecvError::Empty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(expires: &str) -> Session {
+        Session::from_json(serde_json::json!({"user": {"name": "A"}, "expires": expires})).unwrap()
+    }
+
+    #[test]
+    fn expiry_is_read_from_iso_8601() {
+        let o = Observer::default();
+        let soon = time::OffsetDateTime::now_utc() + time::Duration::seconds(5);
+        let text = soon
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        o.session(Some(session(&text)), Source::ServerWithCookie);
+        let left = o.expires_in().expect("parsed");
+        assert!(
+            left > Duration::from_secs(3) && left <= Duration::from_secs(5),
+            "{left:?}"
+        );
+        o.session(
+            Some(session("2026-12-01T19:54:42.308Z")),
+            Source::ServerWithCookie,
+        );
+        assert_eq!(o.expires_in(), Some(Duration::ZERO));
+    }
 }

@@ -16,13 +16,14 @@ mod output;
 
 use args::{Cli, Command, CookieFormat};
 use authjs::{
-    Body, Client, DEFAULT_CONNECT_TIMEOUT, Endpoint, ErrorKind, Session, SignInOptions,
-    SignInResponse, SignOutOptions,
+    Body, Client, DEFAULT_CONNECT_TIMEOUT, Endpoint, ErrorKind, Event, Session, SignInOptions,
+    SignInResponse, SignOutOptions, Status, WatchOptions,
 };
 use clap::Parser;
 use serde_json::{Value, json};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Exit status when the server refused a sign-in.
 const EXIT_REFUSED: u8 = 1;
@@ -171,6 +172,11 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Providers => ctx.providers(),
         Command::Csrf => ctx.csrf(),
         Command::Session { require } => ctx.session(require),
+        Command::Watch {
+            interval,
+            refreshed,
+            exit_on_signout,
+        } => ctx.watch(interval, refreshed, exit_on_signout),
         Command::Signin {
             provider,
             fields,
@@ -228,6 +234,44 @@ impl Ctx {
         } else {
             0
         })
+    }
+
+    /// `watch`: one line per event (JSON lines with `--json`), on this thread (the
+    /// core's `Watch` starts none). Ctrl-C ends the process; the jar is consistent at
+    /// any moment (atomic writes).
+    fn watch(
+        &self,
+        interval: Duration,
+        refreshed: bool,
+        exit_on_signout: bool,
+    ) -> Result<u8, Failure> {
+        let options = WatchOptions::new()
+            .refetch_interval(interval)
+            .emit_refreshed(refreshed);
+        let mut watch = self.client.watch(options)?;
+        loop {
+            let Some(event) = watch.next_event(Duration::from_secs(3600)) else {
+                continue;
+            };
+            // JSON lines: one compact object per line.
+            let line = if self.json {
+                event.to_json().to_string()
+            } else {
+                output::event_line(&event)
+            };
+            out(format!("{line}\n").as_bytes())?;
+            let signed_out = matches!(
+                event,
+                Event::SignedOut(_)
+                    | Event::Initial {
+                        status: Status::Unauthenticated,
+                        ..
+                    }
+            );
+            if exit_on_signout && signed_out {
+                return Ok(EXIT_NOT_SIGNED_IN);
+            }
+        }
     }
 
     /// The session as JSON (`null` when signed out) or as one line.

@@ -120,6 +120,25 @@ pub enum Command {
         require: bool,
     },
 
+    /// Keep the session alive and print one line per change (SessionProvider):
+    /// sign-in, update, sign-out (and why), offline/online. Sees other processes
+    /// using the same jar. Runs until Ctrl-C
+    #[command(after_help = "Examples:\n  \
+        authjs watch --interval 60\n  \
+        authjs watch --json --exit-on-signout | while read -r event; do ...; done")]
+    Watch {
+        /// Refetch the session every SECS seconds while signed in (default 300), which
+        /// keeps a sliding session alive
+        #[arg(long, value_name = "SECS", value_parser = parse_timeout, default_value = "300")]
+        interval: Duration,
+        /// Also print a line when only the expiry moved
+        #[arg(long)]
+        refreshed: bool,
+        /// Exit with status 3 as soon as (or if already) signed out
+        #[arg(long)]
+        exit_on_signout: bool,
+    },
+
     /// Sign in (signIn): credentials, email magic link, or start an OAuth flow
     #[command(after_help = "Examples:\n  \
         authjs signin credentials -f username=alice --password-stdin\n  \

@@ -1,7 +1,7 @@
 //! Human-readable output. Everything that came from the server is cleaned of control
 //! characters before it reaches a terminal.
 
-use authjs::{Providers, Session};
+use authjs::{Event, Providers, Session, SignOutReason, Status};
 
 /// Replaces control characters (escape sequences, newlines) with U+FFFD.
 pub fn clean(s: &str) -> String {
@@ -21,6 +21,38 @@ pub fn session_line(session: &Session) -> String {
     match &session.expires {
         Some(exp) => format!("Signed in as {who}, session expires {}", human_time(exp)),
         None => format!("Signed in as {who}"),
+    }
+}
+
+/// One line per `watch` event.
+pub fn event_line(event: &Event) -> String {
+    match event {
+        Event::Initial {
+            session: Some(s), ..
+        } => session_line(s),
+        Event::Initial {
+            status: Status::Loading,
+            ..
+        } => "Session unknown (the server could not be asked)".to_string(),
+        Event::Initial { .. } => "Not signed in".to_string(),
+        Event::SignedIn(s) => session_line(s),
+        Event::Updated(s) => format!("Updated: {}", session_line(s)),
+        Event::Refreshed(s) => format!(
+            "Refreshed: session expires {}",
+            s.expires.as_deref().map(human_time).unwrap_or_default()
+        ),
+        Event::SignedOut(reason) => match reason {
+            SignOutReason::Local => "Signed out".to_string(),
+            SignOutReason::OtherProcess => "Signed out by another process".to_string(),
+            SignOutReason::Expired => "Signed out: the session expired".to_string(),
+            SignOutReason::Server => {
+                "Signed out: the server no longer accepts the session".to_string()
+            }
+            _ => "Signed out".to_string(),
+        },
+        Event::Offline { message, .. } => format!("Offline: {}", clean(message)),
+        Event::Online => "Online again".to_string(),
+        _ => event.name().to_string(),
     }
 }
 

@@ -341,6 +341,23 @@ export function sessionStrategy() {
 }
 
 /**
+ * `session` options: the strategy, and `maxAge` from `AUTHJS_TEST_SESSION_MAX_AGE`
+ * (seconds; unset: the library's 30 days), for the lifecycle tests' short sessions.
+ */
+export function sessionOptions() {
+  const options = { strategy: sessionStrategy() };
+  const raw = process.env.AUTHJS_TEST_SESSION_MAX_AGE;
+  if (raw) {
+    const maxAge = Number.parseInt(raw, 10);
+    if (!(maxAge > 0) || String(maxAge) !== raw) {
+      throw new Error(`AUTHJS_TEST_SESSION_MAX_AGE must be a number of seconds, not ${raw}`);
+    }
+    options.maxAge = maxAge;
+  }
+  return options;
+}
+
+/**
  * `pages` from `AUTHJS_TEST_PAGES_SIGNIN` / `AUTHJS_TEST_PAGES_ERROR` (unset: the
  * library's own pages). The values are used verbatim, query and fragment included.
  */

@@ -31,7 +31,7 @@ import {
   parseSlowMs,
   requestCounts,
   sessionCallback,
-  sessionStrategy,
+  sessionOptions,
   sleep,
 } from "../common/testapp.mjs";
 
@@ -43,7 +43,7 @@ const authConfig = {
   trustHost: true,
   secret: process.env.AUTH_SECRET,
   adapter: createMemoryAdapter(),
-  session: { strategy: sessionStrategy() },
+  session: sessionOptions(),
   pages: customPages(),
   providers: [
     Credentials({
