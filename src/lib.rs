@@ -24,6 +24,8 @@ pub mod ffi;
 pub mod fuzz;
 mod http;
 pub mod providers;
+mod redact;
+mod reply_json;
 pub mod session;
 pub mod signin;
 
@@ -36,6 +38,8 @@ pub use endpoint::Endpoint;
 pub use error::{Error, ErrorKind, Result};
 pub use http::Body;
 pub use providers::{Provider, Providers};
+pub use redact::redact_url;
+pub use reply_json::parse_json_reply;
 pub use session::{Session, User};
 pub use signin::{SignInOptions, SignInResponse, SignOutOptions, SignOutResponse};
 

@@ -45,13 +45,42 @@ def check(e: authjs.AuthjsError, cls: type, kind: str) -> None:
     assert back.status == e.status and back.body_excerpt == e.body_excerpt
 
 
+def test_classes_follow_the_core_kind_table() -> None:
+    """The core's error-kind table (``_authjs.ERROR_KINDS``) is the one list of kinds:
+    every kind has its class, every class stands for a kind of the table, and both
+    ``__all__`` name every class. Adding a kind in one place only fails here."""
+    from authjs import _authjs
+
+    table = _authjs.ERROR_KINDS
+    assert table, "the core's table is empty"
+    names = [name for name, _, _ in table]
+    assert len(set(names)) == len(names)
+    for name, code, class_name in table:
+        assert isinstance(code, int) and code > 0
+        cls = getattr(exceptions, class_name, None)
+        assert cls is not None, f"kind {name!r}: no class {class_name} in authjs.exceptions"
+        assert isinstance(cls, type) and issubclass(cls, authjs.AuthjsError)
+        assert cls.KIND == name, f"{class_name}.KIND is {cls.KIND!r}, the table says {name!r}"
+        assert class_name in exceptions.__all__, f"{class_name} not in exceptions.__all__"
+        assert class_name in authjs.__all__, f"{class_name} not in authjs.__all__"
+        assert getattr(authjs, class_name) is cls
+    # Every concrete class of the module is a kind of the table.
+    classes = {
+        n: c
+        for n, c in vars(exceptions).items()
+        if isinstance(c, type) and issubclass(c, authjs.AuthjsError) and c is not authjs.AuthjsError
+    }
+    for class_name, cls in classes.items():
+        assert (cls.KIND, class_name) in {(n, c) for n, _, c in table}, (
+            f"{class_name} (KIND {cls.KIND!r}) is not in the core's kind table"
+        )
+    assert sorted(exceptions.__all__) == sorted(["AuthjsError", *classes])
+    assert "AuthjsError" in authjs.__all__
+    # The hand-written list below (the classes' names as a user spells them) agrees.
+    assert sorted((c.__name__, k) for c, k in ALL) == sorted((c, n) for n, _, c in table)
+
+
 def test_hierarchy() -> None:
-    assert sorted(exceptions.__all__) == sorted(
-        ["AuthjsError"] + [cls.__name__ for cls, _ in ALL]
-    )
-    for cls, kind in ALL:
-        assert issubclass(cls, authjs.AuthjsError) and cls.KIND == kind
-        assert getattr(exceptions, cls.__name__) is cls
     assert issubclass(authjs.TimeoutError, builtins.TimeoutError)
     assert authjs.TimeoutError is not builtins.TimeoutError
     assert issubclass(authjs.InvalidArgumentError, ValueError)
