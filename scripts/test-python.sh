@@ -22,7 +22,7 @@ MATURIN_VERSION="1.16.0"
 PYTEST_VERSION="9.2.0"
 MYPY_VERSION="2.4.1"
 
-for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA; do
+for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
   if [ -z "${!var:-}" ]; then
     log "$var is not set: run this under the server launcher:"
     log "  bash tests/servers/with-servers.sh bash scripts/test-python.sh"

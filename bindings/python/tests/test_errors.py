@@ -1,6 +1,6 @@
 """Every exception class, with its attributes, provoked for real where a real server can
-produce it, and with a loopback stub where it cannot (CSRF rejected twice, HTML with
-status 200, a WebAuthn provider)."""
+produce it, and with the shared fault server where it cannot (CSRF rejected twice, HTML
+with status 200, a 500, a WebAuthn provider)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import errno
 import pickle
 import time
 from pathlib import Path
-from typing import Callable, Tuple
+from typing import Callable
 
 import pytest
 
 import authjs
 from authjs import exceptions
 
-from conftest import Handler, Server, json_reply, providers_body
+from conftest import Faults, Server
 
 ALL = [
     (authjs.InvalidArgumentError, "invalid_argument"),
@@ -207,56 +207,49 @@ def test_invalid_arguments(server: Server, client: authjs.Client, tmp_path: Path
     assert "password" in e.message
 
 
-# ----- a loopback stub, for what a real server will not do on demand --------------------
+# ----- the shared fault server, for what a real server will not do on demand ------------
 
 
-def test_csrf_error(stub: Callable[[Handler], str]) -> None:
+def test_csrf_error(faults: Faults) -> None:
     """The server rejects the CSRF token even after a fresh one (the CSRF cookie is not
     reaching it). A real server cannot be made to do that from the client side: the
     core drops the cookie, fetches a fresh token and succeeds."""
-    seen = []
-
-    def route(method: str, path: str) -> Tuple[int, str, bytes]:
-        seen.append((method, path))
-        if path == "/api/auth/csrf":
-            return json_reply(200, {"csrfToken": "stub-token"})
-        if path == "/api/auth/providers":
-            return json_reply(200, providers_body("http://stub", credentials="credentials"))
-        if path == "/api/auth/session":
-            return json_reply(400, {})
-        if path == "/api/auth/callback/credentials":
-            return json_reply(200, {"url": "http://stub/api/auth/signin?csrf=true"})
-        return json_reply(404, {})
-
-    with authjs.Client(stub(route)) as c:
+    ua = faults.user_agent()
+    with faults.client("csrf-rejected-v5", user_agent=ua) as c:
         with pytest.raises(authjs.CSRFError) as info:
             c.update_session({"name": "x"})
         check(info.value, authjs.CSRFError, "csrf")
-        assert seen.count(("GET", "/api/auth/csrf")) == 2
-        with pytest.raises(authjs.CSRFError):
-            c.sign_in("credentials", username="u", password="p")
+    assert faults.requests(ua).get("GET /csrf-rejected-v5/csrf") == 2
+    for scenario in ("csrf-rejected-v4", "csrf-rejected-v5"):
+        with faults.client(scenario) as c:
+            with pytest.raises(authjs.CSRFError):
+                c.sign_in("credentials", username="u", password="p-secret")
 
 
-def test_protocol_error_html_with_200(stub: Callable[[Handler], str]) -> None:
-    def route(method: str, path: str) -> Tuple[int, str, bytes]:
-        return 200, "text/html", b"<!doctype html><title>an app page</title>"
-
-    with authjs.Client(stub(route)) as c:
+def test_protocol_error_html_with_200(faults: Faults) -> None:
+    with faults.client("html-200") as c:
         with pytest.raises(authjs.ProtocolError) as info:
             c.get_session()
     check(info.value, authjs.ProtocolError, "protocol")
     assert info.value.status == 200
-    assert info.value.body_excerpt is not None and "an app page" in info.value.body_excerpt
+    assert info.value.body_excerpt is not None and "<" in info.value.body_excerpt
     assert "base path" in info.value.message
 
 
-def test_unsupported_provider(stub: Callable[[Handler], str]) -> None:
-    def route(method: str, path: str) -> Tuple[int, str, bytes]:
-        if path == "/api/auth/providers":
-            return json_reply(200, providers_body("http://stub", passkey="webauthn"))
-        return json_reply(404, {})
+def test_http_error_500(faults: Faults) -> None:
+    with faults.client("server-error") as c:
+        with pytest.raises(authjs.HTTPError) as info:
+            c.get_session()
+    check(info.value, authjs.HTTPError, "http")
+    assert info.value.status == 500
+    assert info.value.body_excerpt is not None and "boom" in info.value.body_excerpt
 
-    with authjs.Client(stub(route)) as c:
+
+def test_unsupported_provider(faults: Faults) -> None:
+    ua = faults.user_agent()
+    with faults.client("webauthn", user_agent=ua) as c:
         with pytest.raises(authjs.UnsupportedProviderError) as info:
             c.sign_in("passkey")
     check(info.value, authjs.UnsupportedProviderError, "unsupported_provider")
+    # Refused from the provider list: nothing was posted.
+    assert not any(route.startswith("POST ") for route in faults.requests(ua))
