@@ -860,5 +860,7 @@ fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(redact_url, m)?)?;
     m.add("__version__", authjs::VERSION)?;
     m.add("ERROR_KINDS", error_kinds(m.py())?)?;
+    // The wrapper's `timeout=` default: the core's, not a second copy of it.
+    m.add("DEFAULT_TIMEOUT", authjs::DEFAULT_TIMEOUT.as_secs_f64())?;
     Ok(())
 }

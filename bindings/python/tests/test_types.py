@@ -99,3 +99,14 @@ def test_reprs_redact_urls_the_core_way() -> None:
     assert repr(authjs.SignOutResponse(url="https://h/")) == "SignOutResponse(url='https://h/')"
     # A repr never raises, not even for text that is not valid UTF-8.
     assert "secret" not in repr(authjs.SignOutResponse(url="https://h/\ud800?secret"))
+
+
+def test_timeout_default_is_the_cores() -> None:
+    """``Client(timeout=)`` defaults to the core's value (the documented 30 s), read from
+    the extension rather than written again here."""
+    import inspect
+
+    from authjs import _authjs
+
+    default = inspect.signature(authjs.Client).parameters["timeout"].default
+    assert default == _authjs.DEFAULT_TIMEOUT == 30.0

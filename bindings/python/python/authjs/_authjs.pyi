@@ -6,12 +6,14 @@ Private: use :mod:`authjs`, which wraps this module and builds typed results.
 import os
 from typing import Any, Mapping, Sequence, Optional, Tuple, TypedDict, Union, final
 
-__all__ = ["Client", "parse_json", "redact_url", "__version__", "ERROR_KINDS"]
+__all__ = ["Client", "parse_json", "redact_url", "__version__", "ERROR_KINDS", "DEFAULT_TIMEOUT"]
 
 __version__: str
 
 #: The core's error-kind table: ``(name, code, class name in authjs.exceptions)``.
 ERROR_KINDS: Tuple[Tuple[str, int, str], ...]
+#: The core's overall timeout, in seconds (``authjs::DEFAULT_TIMEOUT``).
+DEFAULT_TIMEOUT: float
 
 class _UserDict(TypedDict):
     name: Optional[str]
