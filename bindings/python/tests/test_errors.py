@@ -226,23 +226,25 @@ def test_csrf_error(faults: Faults) -> None:
                 c.sign_in("credentials", username="u", password="p-secret")
 
 
-def test_protocol_error_html_with_200(faults: Faults) -> None:
-    with faults.client("html-200") as c:
-        with pytest.raises(authjs.ProtocolError) as info:
+@pytest.mark.parametrize(
+    "scenario, cls, kind, status, excerpt",
+    [
+        # An app page where the API should be: a wrong base path, said so.
+        ("html-200", authjs.ProtocolError, "protocol", 200, "an app page"),
+        ("server-error", authjs.HTTPError, "http", 500, "boom"),
+    ],
+)
+def test_reply_errors(
+    faults: Faults, scenario: str, cls: type, kind: str, status: int, excerpt: str
+) -> None:
+    with faults.client(scenario) as c:
+        with pytest.raises(authjs.AuthjsError) as info:
             c.get_session()
-    check(info.value, authjs.ProtocolError, "protocol")
-    assert info.value.status == 200
-    assert info.value.body_excerpt is not None and "<" in info.value.body_excerpt
-    assert "base path" in info.value.message
-
-
-def test_http_error_500(faults: Faults) -> None:
-    with faults.client("server-error") as c:
-        with pytest.raises(authjs.HTTPError) as info:
-            c.get_session()
-    check(info.value, authjs.HTTPError, "http")
-    assert info.value.status == 500
-    assert info.value.body_excerpt is not None and "boom" in info.value.body_excerpt
+    check(info.value, cls, kind)
+    assert info.value.status == status
+    assert info.value.body_excerpt is not None and excerpt in info.value.body_excerpt
+    if cls is authjs.ProtocolError:
+        assert "base path" in info.value.message
 
 
 def test_unsupported_provider(faults: Faults) -> None:
