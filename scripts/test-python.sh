@@ -2,7 +2,7 @@
 # Builds and installs the Python package `authjs` (bindings/python) into a private venv
 # the way a user would (`pip install ./bindings/python`), then runs its pytest suite
 # against the real Auth.js test servers, mypy --strict on the typed example and the
-# package, and the examples.
+# package, stubtest on the native module's stubs, and the examples.
 #
 # Needs the servers' environment, so run it inside the launcher:
 #
@@ -22,7 +22,7 @@ MATURIN_VERSION="1.16.0"
 PYTEST_VERSION="9.2.0"
 MYPY_VERSION="2.4.1"
 
-for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA; do
+for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
   if [ -z "${!var:-}" ]; then
     log "$var is not set: run this under the server launcher:"
     log "  bash tests/servers/with-servers.sh bash scripts/test-python.sh"
@@ -85,6 +85,12 @@ MYPY_CACHE="$TARGET_DIR/python-mypy-cache"
   "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" -p authjs
 log "mypy --strict: $((SECONDS - t0)) s"
+
+# The hand-written stubs against the installed extension (what pydantic-core does):
+# every name, signature and default of `_authjs.pyi` must match the module.
+t0=$SECONDS
+"$PY" -m mypy.stubtest authjs._authjs
+log "stubtest authjs._authjs: $((SECONDS - t0)) s"
 
 log "examples/python/quickstart.py against $AUTHJS_TEST_V4_URL"
 "$PY" "$ROOT/examples/python/quickstart.py" "$AUTHJS_TEST_V4_URL"

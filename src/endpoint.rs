@@ -276,6 +276,14 @@ impl std::fmt::Debug for RedactedUrl<'_> {
     }
 }
 
+/// A URL string fit to show, for front ends that show URLs themselves (the Python
+/// reprs): scheme, host, port and path are kept; user info, query and fragment become
+/// `<redacted>` markers, since magic-link tokens, OAuth `state` and `code` and
+/// passwords live there. The same text as the core's own `Debug` output.
+pub fn redact_url(url: &str) -> String {
+    redact_text(url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,7 +40,7 @@ pub use builder::{
 };
 pub use client::Client;
 pub use cookies::{CookieInfo, is_csrf_cookie_name, is_session_cookie_name};
-pub use endpoint::{DEFAULT_BASE_PATH, Endpoint};
+pub use endpoint::{DEFAULT_BASE_PATH, Endpoint, redact_url};
 pub use error::{Error, ErrorKind, KindInfo, Result};
 pub use http::Body;
 pub use providers::{Provider, Providers};

@@ -89,21 +89,22 @@ fn core_err(py: Python<'_>, e: authjs::Error) -> PyErr {
             status: e.status(),
             body_excerpt: e.body_excerpt(),
             known_ids: e.known_ids(),
-            errno: os_errno(&e),
+            errno: e.os_error(),
         },
     )
 }
 
-/// The OS error number of the first `std::io::Error` in the error's source chain.
-fn os_errno(e: &authjs::Error) -> Option<i32> {
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        if let Some(io) = s.downcast_ref::<std::io::Error>() {
-            return io.raw_os_error();
-        }
-        source = s.source();
-    }
-    None
+/// The core's error-kind table as `((name, code, class name), ...)`, so that the Python
+/// side checks its classes against the one list of kinds instead of restating it.
+fn error_kinds(py: Python<'_>) -> PyResult<Bound<'_, PyTuple>> {
+    let rows = ErrorKind::ALL
+        .iter()
+        .map(|k| {
+            let info = k.info();
+            (info.name, info.code, info.python_class)
+        })
+        .collect::<Vec<_>>();
+    PyTuple::new(py, rows)
 }
 
 /// An `InvalidArgumentError` raised by this layer (a bad Python argument).
@@ -390,6 +391,22 @@ fn pairs(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<(String, String)>> 
             Ok((name, value))
         })
         .collect()
+}
+
+/// A `data=` body: `str` (its UTF-8), `bytes` and `bytearray` are the caller's bytes,
+/// untyped, so the core gives them the type it gives the same bytes from C or the CLI;
+/// a mapping or `(name, value)` pairs is a form.
+fn data_body(d: &Bound<'_, PyAny>) -> PyResult<authjs::Body> {
+    if let Ok(b) = d.cast::<PyBytes>() {
+        return Ok(authjs::Body::Bytes(b.as_bytes().to_vec()));
+    }
+    if let Ok(b) = d.cast::<PyByteArray>() {
+        return Ok(authjs::Body::Bytes(b.to_vec()));
+    }
+    if let Ok(s) = d.cast::<PyString>() {
+        return Ok(authjs::Body::Bytes(str_text(s, "data")?.into_bytes()));
+    }
+    Ok(authjs::Body::Form(pairs(d, "data")?))
 }
 
 /// A timeout in seconds (`int` or `float`) as a `Duration`. Every number a `Duration`
@@ -747,12 +764,15 @@ impl Client {
     ) -> PyResult<String> {
         let c = self.open(py)?.clone();
         let callback_url = opt_text_arg(callback_url, "callback_url")?;
-        let options = authjs::SignOutOptions { callback_url };
+        // Read by the core's `SignOutOptions::from_js`, as `sign_in`'s options are.
+        let js = callback_url.map(|cb| serde_json::json!({ "callbackUrl": cb }));
+        let options = authjs::SignOutOptions::from_js(js.as_ref()).py(py)?;
         let resp = interruptible::run(py, move || c.sign_out(options))?.py(py)?;
         Ok(resp.url)
     }
 
-    /// Returns `(status, headers, body)`.
+    /// Returns `(status, headers, body)`. `json=` is a JSON body, `data=` see
+    /// [`data_body`]; the core types untyped bytes, the same way for every front end.
     #[pyo3(signature = (method, path, json = None, data = None, headers = None))]
     fn request<'py>(
         &self,
@@ -768,63 +788,17 @@ impl Client {
         let path = text_arg(path, "path")?;
         let json = json.filter(|j| !j.is_none());
         let data = data.filter(|d| !d.is_none());
-        let mut headers = match headers.filter(|h| !h.is_none()) {
+        // Passed through unchanged: a `Content-Type` header is the core's to apply (it
+        // overrides the type of any body).
+        let headers = match headers.filter(|h| !h.is_none()) {
             Some(h) => pairs(h, "headers")?,
             None => Vec::new(),
         };
-        let content_type = headers
-            .iter()
-            .position(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-            .map(|i| headers.remove(i).1);
         let body = match (json, data) {
             (Some(_), Some(_)) => return Err(invalid(py, "pass json= or data=, not both")),
-            (Some(j), None) => {
-                let value = py_to_json(j, "json")?;
-                Some(match content_type {
-                    // A JSON body under the caller's media type (e.g. `…+json`).
-                    Some(ct) => authjs::Body::Raw {
-                        content_type: ct,
-                        bytes: value.to_string().into_bytes(),
-                    },
-                    None => authjs::Body::Json(value),
-                })
-            }
-            (None, Some(d)) => {
-                if let Ok(b) = d.cast::<PyBytes>() {
-                    Some(authjs::Body::Raw {
-                        content_type: content_type
-                            .unwrap_or_else(|| "application/octet-stream".into()),
-                        bytes: b.as_bytes().to_vec(),
-                    })
-                } else if let Ok(b) = d.cast::<PyByteArray>() {
-                    Some(authjs::Body::Raw {
-                        content_type: content_type
-                            .unwrap_or_else(|| "application/octet-stream".into()),
-                        bytes: b.to_vec(),
-                    })
-                } else if let Ok(s) = d.cast::<PyString>() {
-                    Some(authjs::Body::Raw {
-                        content_type: content_type
-                            .unwrap_or_else(|| "text/plain; charset=utf-8".into()),
-                        bytes: str_text(s, "data")?.into_bytes(),
-                    })
-                } else {
-                    if content_type.is_some() {
-                        return Err(invalid(
-                            py,
-                            "a form body (data= mapping) sets its own Content-Type; pass the \
-                             body as str or bytes to choose another",
-                        ));
-                    }
-                    Some(authjs::Body::Form(pairs(d, "data")?))
-                }
-            }
-            (None, None) => {
-                if let Some(ct) = content_type {
-                    headers.push(("Content-Type".into(), ct));
-                }
-                None
-            }
+            (Some(j), None) => Some(authjs::Body::Json(py_to_json(j, "json")?)),
+            (None, Some(d)) => Some(data_body(d)?),
+            (None, None) => None,
         };
         let resp =
             interruptible::run(py, move || c.request(&method, &path, body, &headers))?.py(py)?;
@@ -862,8 +836,8 @@ impl Client {
     }
 }
 
-/// Parses a reply body as JSON the core's way (`authjs::Response::json`): a body that
-/// is not JSON is a `ProtocolError` carrying the status and an excerpt.
+/// Parses a reply body as JSON the core's way (`authjs::Response::json`): a body that is not JSON is a `ProtocolError`
+/// carrying the status and an excerpt.
 #[pyfunction]
 fn parse_json<'py>(py: Python<'py>, status: u16, body: &[u8]) -> PyResult<Bound<'py, PyAny>> {
     let response = authjs::Response::new(status, Vec::new(), body.to_vec());
@@ -871,10 +845,22 @@ fn parse_json<'py>(py: Python<'py>, status: u16, body: &[u8]) -> PyResult<Bound<
     json_to_py(py, &value)
 }
 
+/// A URL fit for a `repr` (`authjs::redact_url`): the core's redaction, the one rule.
+/// Lossy, never an error: a `repr` must not raise (nor show a lone surrogate's text in
+/// a `UnicodeEncodeError`).
+#[pyfunction]
+fn redact_url(url: &Bound<'_, PyString>) -> String {
+    authjs::redact_url(&url.to_string_lossy())
+}
+
 #[pymodule(gil_used = false)]
 fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
     m.add_function(wrap_pyfunction!(parse_json, m)?)?;
+    m.add_function(wrap_pyfunction!(redact_url, m)?)?;
     m.add("__version__", authjs::VERSION)?;
+    m.add("ERROR_KINDS", error_kinds(m.py())?)?;
+    // The wrapper's `timeout=` default: the core's, not a second copy of it.
+    m.add("DEFAULT_TIMEOUT", authjs::DEFAULT_TIMEOUT.as_secs_f64())?;
     Ok(())
 }

@@ -1,5 +1,5 @@
-"""Fixtures: the real Auth.js test servers (started by tests/servers/with-servers.sh),
-and a tiny local stub for the failures a real server cannot be made to produce.
+"""Fixtures: the real Auth.js test servers and the shared fault server (for the failures
+a real server cannot be made to produce), all started by tests/servers/with-servers.sh.
 
 The servers' locations come from the environment; when it is missing the tests FAIL
 (they do not skip): a suite that silently runs nothing must not pass.
@@ -7,16 +7,16 @@ The servers' locations come from the environment; when it is missing the tests F
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
 import socket
-import threading
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, Optional, Tuple
 
 import pytest
 
@@ -132,70 +132,34 @@ def closed_port() -> int:
 
 
 # ---------------------------------------------------------------------------------
-# A local stub for failures real servers cannot be made to produce on demand
+# The shared fault server (tests/servers/with-servers.sh), for failures real servers
+# cannot be made to produce on demand; the Rust and C suites use the same one
 # ---------------------------------------------------------------------------------
 
-Handler = Callable[[str, str], Tuple[int, str, bytes]]
 
+@dataclass
+class Faults:
+    url: str
 
-class _StubHandler(http.server.BaseHTTPRequestHandler):
-    route: Handler
+    def client(self, scenario: str, **kwargs: Any) -> authjs.Client:
+        """A client of one scenario: its name is the base path (``/S/session``, ...)."""
+        return authjs.Client(f"{self.url}/{scenario}", **kwargs)
 
-    def _answer(self) -> None:
-        length = int(self.headers.get("content-length") or 0)
-        if length:
-            self.rfile.read(length)
-        status, ctype, body = type(self).route(self.command, self.path)
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    @staticmethod
+    def user_agent() -> str:
+        """A User-Agent of its own, so that :meth:`requests` counts only this test's."""
+        return f"authjs-python-test-{uuid.uuid4().hex}"
 
-    do_GET = _answer
-    do_POST = _answer
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
+    def requests(self, user_agent: str) -> Dict[str, int]:
+        """How many requests with that User-Agent reached each route (``"GET /S/csrf"``)."""
+        query = urllib.parse.urlencode({"ua": user_agent})
+        # No proxy from the environment: the fault server is on loopback.
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        with opener.open(f"{self.url}/__requests?{query}", timeout=10) as r:
+            log = json.load(r)
+        return {str(k): int(v) for k, v in log["byRoute"].items()}
 
 
 @pytest.fixture
-def stub() -> Iterator[Callable[[Handler], str]]:
-    """Starts a loopback HTTP server answering with a given function; yields a factory
-    that returns its base URL."""
-    servers: list[http.server.ThreadingHTTPServer] = []
-    threads: list[threading.Thread] = []
-
-    def start(route: Handler) -> str:
-        handler = type("H", (_StubHandler,), {"route": staticmethod(route)})
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        httpd.daemon_threads = True
-        t = threading.Thread(target=httpd.serve_forever, daemon=True)
-        t.start()
-        servers.append(httpd)
-        threads.append(t)
-        return f"http://127.0.0.1:{httpd.server_address[1]}"
-
-    yield start
-    for httpd in servers:
-        httpd.shutdown()
-        httpd.server_close()
-    for t in threads:
-        t.join(timeout=5)
-
-
-def json_reply(status: int, value: Any) -> Tuple[int, str, bytes]:
-    return status, "application/json", json.dumps(value).encode()
-
-
-def providers_body(base: str, **types: str) -> Dict[str, Any]:
-    return {
-        pid: {
-            "id": pid,
-            "name": pid.title(),
-            "type": kind,
-            "signinUrl": f"{base}/api/auth/signin/{pid}",
-            "callbackUrl": f"{base}/api/auth/callback/{pid}",
-        }
-        for pid, kind in types.items()
-    }
+def faults() -> Faults:
+    return Faults(require_env("AUTHJS_TEST_FAULT_URL"))

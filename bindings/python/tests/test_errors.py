@@ -1,6 +1,6 @@
 """Every exception class, with its attributes, provoked for real where a real server can
-produce it, and with a loopback stub where it cannot (CSRF rejected twice, HTML with
-status 200, a WebAuthn provider)."""
+produce it, and with the shared fault server where it cannot (CSRF rejected twice, HTML
+with status 200, a 500, a WebAuthn provider)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import errno
 import pickle
 import time
 from pathlib import Path
-from typing import Callable, Tuple
+from typing import Callable
 
 import pytest
 
 import authjs
 from authjs import exceptions
 
-from conftest import Handler, Server, json_reply, providers_body
+from conftest import Faults, Server
 
 ALL = [
     (authjs.InvalidArgumentError, "invalid_argument"),
@@ -45,13 +45,42 @@ def check(e: authjs.AuthjsError, cls: type, kind: str) -> None:
     assert back.status == e.status and back.body_excerpt == e.body_excerpt
 
 
+def test_classes_follow_the_core_kind_table() -> None:
+    """The core's error-kind table (``_authjs.ERROR_KINDS``) is the one list of kinds:
+    every kind has its class, every class stands for a kind of the table, and both
+    ``__all__`` name every class. Adding a kind in one place only fails here."""
+    from authjs import _authjs
+
+    table = _authjs.ERROR_KINDS
+    assert table, "the core's table is empty"
+    names = [name for name, _, _ in table]
+    assert len(set(names)) == len(names)
+    for name, code, class_name in table:
+        assert isinstance(code, int) and code > 0
+        cls = getattr(exceptions, class_name, None)
+        assert cls is not None, f"kind {name!r}: no class {class_name} in authjs.exceptions"
+        assert isinstance(cls, type) and issubclass(cls, authjs.AuthjsError)
+        assert cls.KIND == name, f"{class_name}.KIND is {cls.KIND!r}, the table says {name!r}"
+        assert class_name in exceptions.__all__, f"{class_name} not in exceptions.__all__"
+        assert class_name in authjs.__all__, f"{class_name} not in authjs.__all__"
+        assert getattr(authjs, class_name) is cls
+    # Every concrete class of the module is a kind of the table.
+    classes = {
+        n: c
+        for n, c in vars(exceptions).items()
+        if isinstance(c, type) and issubclass(c, authjs.AuthjsError) and c is not authjs.AuthjsError
+    }
+    for class_name, cls in classes.items():
+        assert (cls.KIND, class_name) in {(n, c) for n, _, c in table}, (
+            f"{class_name} (KIND {cls.KIND!r}) is not in the core's kind table"
+        )
+    assert sorted(exceptions.__all__) == sorted(["AuthjsError", *classes])
+    assert "AuthjsError" in authjs.__all__
+    # The hand-written list below (the classes' names as a user spells them) agrees.
+    assert sorted((c.__name__, k) for c, k in ALL) == sorted((c, n) for n, _, c in table)
+
+
 def test_hierarchy() -> None:
-    assert sorted(exceptions.__all__) == sorted(
-        ["AuthjsError"] + [cls.__name__ for cls, _ in ALL]
-    )
-    for cls, kind in ALL:
-        assert issubclass(cls, authjs.AuthjsError) and cls.KIND == kind
-        assert getattr(exceptions, cls.__name__) is cls
     assert issubclass(authjs.TimeoutError, builtins.TimeoutError)
     assert authjs.TimeoutError is not builtins.TimeoutError
     assert issubclass(authjs.InvalidArgumentError, ValueError)
@@ -178,56 +207,51 @@ def test_invalid_arguments(server: Server, client: authjs.Client, tmp_path: Path
     assert "password" in e.message
 
 
-# ----- a loopback stub, for what a real server will not do on demand --------------------
+# ----- the shared fault server, for what a real server will not do on demand ------------
 
 
-def test_csrf_error(stub: Callable[[Handler], str]) -> None:
+def test_csrf_error(faults: Faults) -> None:
     """The server rejects the CSRF token even after a fresh one (the CSRF cookie is not
     reaching it). A real server cannot be made to do that from the client side: the
     core drops the cookie, fetches a fresh token and succeeds."""
-    seen = []
-
-    def route(method: str, path: str) -> Tuple[int, str, bytes]:
-        seen.append((method, path))
-        if path == "/api/auth/csrf":
-            return json_reply(200, {"csrfToken": "stub-token"})
-        if path == "/api/auth/providers":
-            return json_reply(200, providers_body("http://stub", credentials="credentials"))
-        if path == "/api/auth/session":
-            return json_reply(400, {})
-        if path == "/api/auth/callback/credentials":
-            return json_reply(200, {"url": "http://stub/api/auth/signin?csrf=true"})
-        return json_reply(404, {})
-
-    with authjs.Client(stub(route)) as c:
+    ua = faults.user_agent()
+    with faults.client("csrf-rejected-v5", user_agent=ua) as c:
         with pytest.raises(authjs.CSRFError) as info:
             c.update_session({"name": "x"})
         check(info.value, authjs.CSRFError, "csrf")
-        assert seen.count(("GET", "/api/auth/csrf")) == 2
-        with pytest.raises(authjs.CSRFError):
-            c.sign_in("credentials", username="u", password="p")
+    assert faults.requests(ua).get("GET /csrf-rejected-v5/csrf") == 2
+    for scenario in ("csrf-rejected-v4", "csrf-rejected-v5"):
+        with faults.client(scenario) as c:
+            with pytest.raises(authjs.CSRFError):
+                c.sign_in("credentials", username="u", password="p-secret")
 
 
-def test_protocol_error_html_with_200(stub: Callable[[Handler], str]) -> None:
-    def route(method: str, path: str) -> Tuple[int, str, bytes]:
-        return 200, "text/html", b"<!doctype html><title>an app page</title>"
-
-    with authjs.Client(stub(route)) as c:
-        with pytest.raises(authjs.ProtocolError) as info:
+@pytest.mark.parametrize(
+    "scenario, cls, kind, status, excerpt",
+    [
+        # An app page where the API should be: a wrong base path, said so.
+        ("html-200", authjs.ProtocolError, "protocol", 200, "an app page"),
+        ("server-error", authjs.HTTPError, "http", 500, "boom"),
+    ],
+)
+def test_reply_errors(
+    faults: Faults, scenario: str, cls: type, kind: str, status: int, excerpt: str
+) -> None:
+    with faults.client(scenario) as c:
+        with pytest.raises(authjs.AuthjsError) as info:
             c.get_session()
-    check(info.value, authjs.ProtocolError, "protocol")
-    assert info.value.status == 200
-    assert info.value.body_excerpt is not None and "an app page" in info.value.body_excerpt
-    assert "base path" in info.value.message
+    check(info.value, cls, kind)
+    assert info.value.status == status
+    assert info.value.body_excerpt is not None and excerpt in info.value.body_excerpt
+    if cls is authjs.ProtocolError:
+        assert "base path" in info.value.message
 
 
-def test_unsupported_provider(stub: Callable[[Handler], str]) -> None:
-    def route(method: str, path: str) -> Tuple[int, str, bytes]:
-        if path == "/api/auth/providers":
-            return json_reply(200, providers_body("http://stub", passkey="webauthn"))
-        return json_reply(404, {})
-
-    with authjs.Client(stub(route)) as c:
+def test_unsupported_provider(faults: Faults) -> None:
+    ua = faults.user_agent()
+    with faults.client("webauthn", user_agent=ua) as c:
         with pytest.raises(authjs.UnsupportedProviderError) as info:
             c.sign_in("passkey")
     check(info.value, authjs.UnsupportedProviderError, "unsupported_provider")
+    # Refused from the provider list: nothing was posted.
+    assert not any(route.startswith("POST ") for route in faults.requests(ua))

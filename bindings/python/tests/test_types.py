@@ -86,3 +86,27 @@ def test_value_types_repr_and_equality() -> None:
     with pytest.raises(authjs.ProtocolError) as info:
         bad.json()
     assert info.value.status == 502 and info.value.body_excerpt == "<html>"
+
+
+def test_reprs_redact_urls_the_core_way() -> None:
+    """URLs in reprs go through the core's redaction (one rule for every front end):
+    user info, query and fragment are credentials and never shown."""
+    a = authjs.SignInResponse(ok=True, status=200, url="https://user:pw-secret@h/cb?token=t1")
+    assert "pw-secret" not in repr(a) and "t1" not in repr(a)
+    assert "https://<redacted>@h/cb?<redacted>" in repr(a)
+    out = authjs.SignOutResponse(url="/after#frag-secret")
+    assert repr(out) == "SignOutResponse(url='/after#<redacted>')"
+    assert repr(authjs.SignOutResponse(url="https://h/")) == "SignOutResponse(url='https://h/')"
+    # A repr never raises, not even for text that is not valid UTF-8.
+    assert "secret" not in repr(authjs.SignOutResponse(url="https://h/\ud800?secret"))
+
+
+def test_timeout_default_is_the_cores() -> None:
+    """``Client(timeout=)`` defaults to the core's value (the documented 30 s), read from
+    the extension rather than written again here."""
+    import inspect
+
+    from authjs import _authjs
+
+    default = inspect.signature(authjs.Client).parameters["timeout"].default
+    assert default == _authjs.DEFAULT_TIMEOUT == 30.0

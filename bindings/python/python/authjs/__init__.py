@@ -22,22 +22,10 @@ import datetime as _dt
 import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
-from urllib.parse import urlsplit, urlunsplit
 
 from . import _authjs
-from .exceptions import (
-    AuthjsError,
-    CookieFileError,
-    CSRFError,
-    HTTPError,
-    InvalidArgumentError,
-    NetworkError,
-    ProtocolError,
-    TimeoutError,
-    TLSError,
-    UnknownProviderError,
-    UnsupportedProviderError,
-)
+from . import exceptions
+from .exceptions import *  # noqa: F403 (the classes, named once: exceptions.__all__)
 
 __version__: str = _authjs.__version__
 
@@ -49,34 +37,19 @@ __all__ = [
     "SignInResponse",
     "SignOutResponse",
     "Response",
-    "AuthjsError",
-    "InvalidArgumentError",
-    "NetworkError",
-    "TimeoutError",
-    "TLSError",
-    "HTTPError",
-    "ProtocolError",
-    "CSRFError",
-    "UnknownProviderError",
-    "UnsupportedProviderError",
-    "CookieFileError",
     "__version__",
 ]
+# The exception classes, one per kind of the core's table (tests/test_errors.py checks
+# them against `_authjs.ERROR_KINDS`).
+__all__ += exceptions.__all__
 
 StrPath = Union[str, "os.PathLike[str]"]
 
 
 def _redact_url(url: Optional[str]) -> Optional[str]:
-    """A URL for a ``repr``: without its query and fragment, which may hold a magic-link
-    token, an OAuth ``state`` or ``code``."""
-    if url is None:
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<url>"
-    hidden = "?…" if parts.query or parts.fragment else ""
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, "", "")) + hidden
+    """A URL for a ``repr``, redacted by the core (user info, query and fragment may
+    hold a password, a magic-link token, an OAuth ``state`` or ``code``)."""
+    return None if url is None else _authjs.redact_url(url)
 
 
 def _parse_expires(value: Optional[str]) -> Optional[_dt.datetime]:
@@ -291,7 +264,9 @@ class Response:
 
 Headers = Union[Mapping[str, str], Sequence[Tuple[str, str]]]
 FormValue = Union[str, int, float, bool]
-FormData = Union[Mapping[str, FormValue], Sequence[Tuple[str, FormValue]], str, bytes]
+FormData = Union[
+    Mapping[str, FormValue], Sequence[Tuple[str, FormValue]], str, bytes, bytearray
+]
 
 
 class Client:
@@ -324,9 +299,9 @@ class Client:
         self,
         url: str,
         *,
-        timeout: float = 30.0,
+        timeout: float = _authjs.DEFAULT_TIMEOUT,
         connect_timeout: Optional[float] = None,
-        ca_cert: Union[StrPath, bytes, None] = None,
+        ca_cert: Union[StrPath, bytes, bytearray, None] = None,
         user_agent: Optional[str] = None,
         cookie_file: Optional[StrPath] = None,
         cookie_header: Optional[str] = None,
@@ -420,9 +395,13 @@ class Client:
         cookies are sent and cookies in the reply are stored. ``path`` is a path or a URL
         of the server's origin (other origins are refused).
 
-        ``json=`` sends a JSON body; ``data=`` a form (mapping or pairs) or raw
-        ``str``/``bytes``. ``headers`` may not set ``Cookie`` or ``Host``. A status
-        error is a :class:`Response`, not an exception.
+        ``json=`` sends a JSON body; ``data=`` a form (a mapping or ``(name, value)``
+        pairs) or untyped ``str`` (sent as UTF-8), ``bytes`` or ``bytearray``, which get
+        the type the core gives the same bytes from C and the CLI: a JSON object or
+        array is ``application/json``, other UTF-8 text ``text/plain; charset=utf-8``,
+        other bytes ``application/octet-stream``. A ``Content-Type`` in ``headers``
+        overrides the type of any body. ``headers`` may not set ``Cookie`` or ``Host``.
+        A status error is a :class:`Response`, not an exception.
         """
         status, hdrs, body = self._native.request(method, path, json, data, headers)
         return Response(status, hdrs, body)

@@ -6,7 +6,14 @@ Private: use :mod:`authjs`, which wraps this module and builds typed results.
 import os
 from typing import Any, Mapping, Sequence, Optional, Tuple, TypedDict, Union, final
 
+__all__ = ["Client", "parse_json", "redact_url", "__version__", "ERROR_KINDS", "DEFAULT_TIMEOUT"]
+
 __version__: str
+
+#: The core's error-kind table: ``(name, code, class name in authjs.exceptions)``.
+ERROR_KINDS: Tuple[Tuple[str, int, str], ...]
+#: The core's overall timeout, in seconds (``authjs::DEFAULT_TIMEOUT``).
+DEFAULT_TIMEOUT: float
 
 class _UserDict(TypedDict):
     name: Optional[str]
@@ -43,9 +50,9 @@ class Client:
         cls,
         url: str,
         *,
-        timeout: float = 30.0,
+        timeout: Optional[float] = None,  # None: the core's default, 30 s
         connect_timeout: Optional[float] = None,
-        ca_cert: Union[_Path, bytes, None] = None,
+        ca_cert: Union[_Path, bytes, bytearray, None] = None,
         user_agent: Optional[str] = None,
         cookie_file: Optional[_Path] = None,
         cookie_header: Optional[str] = None,
@@ -78,7 +85,9 @@ class Client:
         method: str,
         path: str,
         json: Any = None,
-        data: Union[Mapping[str, _Text], Sequence[Tuple[str, _Text]], str, bytes, None] = None,
+        data: Union[
+            Mapping[str, _Text], Sequence[Tuple[str, _Text]], str, bytes, bytearray, None
+        ] = None,
         headers: Union[Mapping[str, str], Sequence[Tuple[str, str]], None] = None,
     ) -> Tuple[int, dict[str, str], bytes]: ...
     def cookie_header(self) -> str: ...
@@ -86,3 +95,4 @@ class Client:
     def load_cookies(self, path: _Path) -> None: ...
 
 def parse_json(status: int, body: bytes) -> Any: ...
+def redact_url(url: str) -> str: ...
