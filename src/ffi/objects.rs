@@ -276,8 +276,8 @@ pub unsafe extern "C" fn authjs_session_get_string(
 ) -> AuthjsStatus {
     guard(|| {
         // SAFETY: pointers per the contract.
-        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_STRING) }?;
         check_out(out, "out")?;
+        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_STRING) }?;
         let text = v.as_str().unwrap_or_default();
         unsafe { write_string(out, text, "the field") }
     })
@@ -294,8 +294,8 @@ pub unsafe extern "C" fn authjs_session_get_number(
 ) -> AuthjsStatus {
     guard(|| {
         // SAFETY: pointers per the contract.
-        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_NUMBER) }?;
         check_out(out, "out")?;
+        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_NUMBER) }?;
         let n = v.as_f64().unwrap_or(f64::NAN);
         // SAFETY: checked non-NULL above.
         unsafe { *out = n };
@@ -313,8 +313,8 @@ pub unsafe extern "C" fn authjs_session_get_bool(
 ) -> AuthjsStatus {
     guard(|| {
         // SAFETY: pointers per the contract.
-        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_BOOL) }?;
         check_out(out, "out")?;
+        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_BOOL) }?;
         let b = v.as_bool().unwrap_or_default();
         // SAFETY: checked non-NULL above.
         unsafe { *out = b };
@@ -574,4 +574,64 @@ pub unsafe extern "C" fn authjs_providers_callback_url(
 ) -> *const c_char {
     // SAFETY: forwarded contract.
     unsafe { provider_field(providers, index, |p| &p.callback_url) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    /// Every JSON kind is reported, and each typed getter reads only its own kind
+    /// (servers' sessions carry no booleans, arrays or nulls, so this is where they are
+    /// checked).
+    #[test]
+    fn field_kinds_and_typed_getters() {
+        let value = serde_json::json!({
+            "user": {"name": "A"}, "expires": "2030-01-01T00:00:00.000Z",
+            "admin": true, "n": 2.5, "tags": ["x"], "gone": null, "role": "admin"
+        });
+        let s = AuthjsSession::new(Session::from_json(value).unwrap()).unwrap();
+        let p: *const AuthjsSession = &s;
+        use AuthjsValueKind::*;
+        for (key, kind) in [
+            (c"user", AUTHJS_VALUE_OBJECT),
+            (c"expires", AUTHJS_VALUE_STRING),
+            (c"admin", AUTHJS_VALUE_BOOL),
+            (c"n", AUTHJS_VALUE_NUMBER),
+            (c"tags", AUTHJS_VALUE_ARRAY),
+            (c"gone", AUTHJS_VALUE_NULL),
+            (c"nope", AUTHJS_VALUE_MISSING),
+        ] {
+            // SAFETY: a live session and static C strings.
+            assert_eq!(unsafe { authjs_session_field_kind(p, key.as_ptr()) }, kind);
+        }
+        let (mut b, mut n, mut text) = (false, 0.0, std::ptr::null_mut());
+        // SAFETY: as above, with writable out-parameters.
+        unsafe {
+            assert_eq!(
+                authjs_session_get_bool(p, c"admin".as_ptr(), &mut b),
+                AuthjsStatus::AUTHJS_OK
+            );
+            assert_eq!(
+                authjs_session_get_number(p, c"n".as_ptr(), &mut n),
+                AuthjsStatus::AUTHJS_OK
+            );
+            assert_eq!(
+                authjs_session_get_string(p, c"role".as_ptr(), &mut text),
+                AuthjsStatus::AUTHJS_OK
+            );
+            assert_eq!(CStr::from_ptr(text), c"admin");
+            crate::ffi::authjs_string_free(text);
+            assert_eq!(
+                authjs_session_get_bool(p, c"gone".as_ptr(), &mut b),
+                AuthjsStatus::AUTHJS_ERR_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                authjs_session_get_number(p, c"tags".as_ptr(), &mut n),
+                AuthjsStatus::AUTHJS_ERR_INVALID_ARGUMENT
+            );
+        }
+        assert!(b);
+        assert_eq!(n, 2.5);
+    }
 }

@@ -66,6 +66,7 @@ static void test_frees_and_accessors_of_null(void) {
     authjs_session_free(NULL);
     authjs_sign_in_result_free(NULL);
     authjs_providers_free(NULL);
+    authjs_response_free(NULL);
     CHECK(authjs_session_user_name(NULL) == NULL, "session_user_name(NULL)");
     CHECK(authjs_session_user_email(NULL) == NULL, "session_user_email(NULL)");
     CHECK(authjs_session_user_image(NULL) == NULL, "session_user_image(NULL)");
@@ -82,6 +83,17 @@ static void test_frees_and_accessors_of_null(void) {
     CHECK(authjs_providers_type(NULL, 0) == NULL, "providers_type(NULL)");
     CHECK(authjs_providers_signin_url(NULL, 0) == NULL, "providers_signin_url(NULL)");
     CHECK(authjs_providers_callback_url(NULL, 0) == NULL, "providers_callback_url(NULL)");
+    CHECK(authjs_response_status(NULL) == 0, "response_status(NULL)");
+    CHECK(authjs_response_header_count(NULL) == 0, "response_header_count(NULL)");
+    CHECK(authjs_response_header_name(NULL, 0) == NULL, "response_header_name(NULL)");
+    CHECK(authjs_response_header_value(NULL, 0) == NULL, "response_header_value(NULL)");
+    CHECK(authjs_response_header(NULL, "a") == NULL, "response_header(NULL)");
+    {
+        size_t len = 7;
+        CHECK(authjs_response_body(NULL, &len) == NULL && len == 7, "response_body(NULL)");
+    }
+    CHECK(authjs_session_field_kind(NULL, "role") == AUTHJS_VALUE_MISSING,
+          "session_field_kind(NULL)");
 }
 
 static void test_null_arguments(AuthjsClient *c) {
@@ -89,6 +101,10 @@ static void test_null_arguments(AuthjsClient *c) {
     AuthjsSession *session = (AuthjsSession *)SENTINEL;
     AuthjsSignInResult *result = (AuthjsSignInResult *)SENTINEL;
     AuthjsProviders *providers = (AuthjsProviders *)SENTINEL;
+    AuthjsResponse *response = (AuthjsResponse *)SENTINEL;
+    double number = 7;
+    bool flag = true;
+    AuthjsHeader null_name = {NULL, "v"};
     const AuthjsStatus N = AUTHJS_ERR_NULL_ARGUMENT;
     harness_context = "NULL arguments";
 
@@ -114,6 +130,11 @@ static void test_null_arguments(AuthjsClient *c) {
     CHECK_STATUS(authjs_sign_in_result(NULL, "credentials", NULL, NULL, &result), N);
     CHECK_STATUS(authjs_get_providers_object(NULL, &providers), N);
     CHECK_STATUS(authjs_session_get(NULL, "role", &out), N);
+    CHECK_STATUS(authjs_session_get_string(NULL, "role", &out), N);
+    CHECK_STATUS(authjs_session_get_number(NULL, "role", &number), N);
+    CHECK_STATUS(authjs_session_get_bool(NULL, "role", &flag), N);
+    CHECK_STATUS(authjs_request_object(NULL, "GET", "/api/me", NULL, 0, NULL, 0, &response), N);
+    CHECK_STATUS(authjs_response_json(NULL, &out), N);
 
     /* NULL out-parameters (checked before any request is made). */
     CHECK_STATUS(authjs_get_session(c, NULL), N);
@@ -129,11 +150,21 @@ static void test_null_arguments(AuthjsClient *c) {
     CHECK_STATUS(authjs_get_session_object(c, NULL), N);
     CHECK_STATUS(authjs_sign_in_result(c, "credentials", NULL, NULL, NULL), N);
     CHECK_STATUS(authjs_get_providers_object(c, NULL), N);
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", NULL, 0, NULL, 0, NULL), N);
 
     /* NULL required strings. */
     CHECK_STATUS(authjs_complete_sign_in(c, NULL, &out), N);
     CHECK_STATUS(authjs_request(c, NULL, "/api/me", NULL, &out), N);
     CHECK_STATUS(authjs_request(c, "GET", NULL, NULL, &out), N);
+    CHECK_STATUS(authjs_request_object(c, NULL, "/api/me", NULL, 0, NULL, 0, &response), N);
+    CHECK_STATUS(authjs_request_object(c, "GET", NULL, NULL, 0, NULL, 0, &response), N);
+    /* Headers or a body announced by a length but NULL. */
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", NULL, 1, NULL, 0, &response), N);
+    CHECK(contains(authjs_last_error_message(), "headers"), "message names headers");
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", NULL, 0, NULL, 3, &response), N);
+    CHECK(contains(authjs_last_error_message(), "body"), "message names body");
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", &null_name, 1, NULL, 0, &response),
+                 N);
     CHECK_STATUS(authjs_save_cookies(c, NULL), N);
     CHECK_STATUS(authjs_load_cookies(c, NULL), N);
 
@@ -142,6 +173,8 @@ static void test_null_arguments(AuthjsClient *c) {
     CHECK(session == (AuthjsSession *)SENTINEL, "session written on failure");
     CHECK(result == (AuthjsSignInResult *)SENTINEL, "result written on failure");
     CHECK(providers == (AuthjsProviders *)SENTINEL, "providers written on failure");
+    CHECK(response == (AuthjsResponse *)SENTINEL, "response written on failure");
+    CHECK(number == 7 && flag, "number or bool written on failure");
 }
 
 static void test_invalid_utf8(AuthjsClient *c) {
@@ -166,6 +199,12 @@ static void test_invalid_utf8(AuthjsClient *c) {
     CHECK_STATUS(authjs_request(c, BAD_UTF8, "/api/me", NULL, &out), U);
     CHECK_STATUS(authjs_request(c, "GET", BAD_UTF8, NULL, &out), U);
     CHECK_STATUS(authjs_request(c, "POST", "/api/echo", BAD_UTF8, &out), U);
+    {
+        AuthjsResponse *response = (AuthjsResponse *)SENTINEL;
+        AuthjsHeader bad = {"X-A", BAD_UTF8};
+        CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", &bad, 1, NULL, 0, &response), U);
+        CHECK(response == (AuthjsResponse *)SENTINEL, "response written on failure");
+    }
     CHECK(out == SENTINEL, "out_json written on failure");
     CHECK(result == (AuthjsSignInResult *)SENTINEL, "result written on failure");
 }
