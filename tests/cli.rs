@@ -4,62 +4,17 @@
 //! Run with `bash tests/servers/with-servers.sh cargo test --test cli`. Without the
 //! servers' environment variables these tests fail (they never skip).
 
+mod support;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use support::{Server, servers, unique_email, v5, v5_tls};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authjs");
 const ALICE_PASSWORD: &str = "alice-password";
-
-fn env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!(
-            "{name} is not set: the CLI tests need the real Auth.js servers; run them with \
-             `bash tests/servers/with-servers.sh cargo test --test cli`"
-        )
-    })
-}
-
-struct Server {
-    name: &'static str,
-    url: String,
-    mail_dir: PathBuf,
-    /// `--ca-cert FILE` for the https server.
-    ca: Option<String>,
-}
-
-fn v4() -> Server {
-    Server {
-        name: "next-auth v4",
-        url: env("AUTHJS_TEST_V4_URL"),
-        mail_dir: env("AUTHJS_TEST_V4_MAIL_DIR").into(),
-        ca: None,
-    }
-}
-
-fn v5() -> Server {
-    Server {
-        name: "@auth/express v5",
-        url: env("AUTHJS_TEST_V5_URL"),
-        mail_dir: env("AUTHJS_TEST_V5_MAIL_DIR").into(),
-        ca: None,
-    }
-}
-
-fn v5_tls() -> Server {
-    Server {
-        name: "@auth/express v5 over https",
-        url: env("AUTHJS_TEST_V5_TLS_URL"),
-        mail_dir: env("AUTHJS_TEST_V5_TLS_MAIL_DIR").into(),
-        ca: Some(env("AUTHJS_TEST_CA")),
-    }
-}
-
-fn servers() -> Vec<Server> {
-    vec![v4(), v5()]
-}
 
 /// One run of the binary.
 #[derive(Debug)]
@@ -174,8 +129,8 @@ impl Home {
     fn at_in(&self, server: &Server, args: &[&str], stdin: &str) -> Run {
         let mut c = self.cmd();
         c.arg("--url").arg(&server.url);
-        if let Some(ca) = &server.ca {
-            c.arg("--ca-cert").arg(ca);
+        if server.tls {
+            c.arg("--ca-cert").arg(support::ca_file());
         }
         c.args(args);
         self.run(c, stdin)
@@ -224,43 +179,6 @@ fn default_jar_file(home: &Home) -> PathBuf {
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-/// A loopback port nothing listens on.
-fn closed_port_url() -> String {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = l.local_addr().unwrap().port();
-    drop(l);
-    format!("http://127.0.0.1:{port}")
-}
-
-fn unique_email(tag: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("{tag}-{}-{nanos}@example.com", std::process::id())
-}
-
-/// Waits (bounded) for the magic link the server wrote for `email`.
-fn magic_link(server: &Server, email: &str) -> String {
-    let file = server.mail_dir.join(format!("{email}.txt"));
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&file) {
-            let link = text.trim().to_string();
-            if !link.is_empty() {
-                return link;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{}: no magic link in {}",
-            server.name,
-            file.display()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -722,7 +640,7 @@ fn unknown_provider_exits_18() {
 #[test]
 fn server_down_exits_12() {
     let home = Home::new();
-    let url = closed_port_url();
+    let url = format!("http://127.0.0.1:{}", support::closed_port());
     for args in [
         &["session"][..],
         &["providers"],
@@ -752,7 +670,7 @@ fn server_down_exits_12() {
 fn url_from_environment() {
     let s = v5();
     let home = Home::new();
-    let closed = closed_port_url();
+    let closed = format!("http://127.0.0.1:{}", support::closed_port());
 
     let mut c = home.cmd();
     c.env("AUTH_URL", &s.url).arg("providers");
@@ -809,7 +727,7 @@ fn email_magic_link_and_complete() {
         let r = home.at(&s, &["signin", "email", "-f", &format!("email={email}")]);
         r.ok();
         assert!(r.stdout.contains("authjs complete"), "{}", r.stdout);
-        let link = magic_link(&s, &email);
+        let link = s.magic_link(&email);
 
         // The link is a credential: read from stdin, never printed back.
         let r = home.at_in(&s, &["complete", "-"], &format!("{link}\n"));
@@ -842,7 +760,7 @@ fn email_magic_link_and_complete() {
         let email2 = unique_email("cli-json");
         home.at(&s, &["signin", "email", "-f", &format!("email={email2}")])
             .ok();
-        let link2 = magic_link(&s, &email2);
+        let link2 = s.magic_link(&email2);
         let v = home
             .at_in(&s, &["--json", "complete", "-"], &link2)
             .ok()

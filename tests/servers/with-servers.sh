@@ -18,12 +18,15 @@
 #   v5-pages-fragment v5, pages as v4-pages-fragment                     AUTHJS_TEST_V5_PAGES_FRAGMENT_URL
 #   v5-next           next-auth 5 beta in Next.js 16 (App Router)        AUTHJS_TEST_V5_NEXT_URL
 #   v5-next-tls       v5-next over https (custom server.mjs)             AUTHJS_TEST_V5_NEXT_TLS_URL
+#   fault             the fault server (tests/fault-server, Rust)        AUTHJS_TEST_FAULT_URL
 # Each URL is http(s)://127.0.0.1:PORT (v5-basepath: plus /auth); next-auth 5 in
 # Next.js answers with localhost URLs instead (see docs/servers.md).
 # Also exported: AUTHJS_TEST_CA (PEM of the CA that signed the https certificate),
 # AUTHJS_TEST_<NAME>_MAIL_DIR for every server above (magic links land in
 # <dir>/<email>.txt), AUTHJS_TEST_LOG_DIR (server logs, <name>.log).
-# Each Next.js app is built at most once per run, and only when stale.
+# The fault server's scenarios are at AUTHJS_TEST_FAULT_URL/<scenario> (README.md).
+# Each Next.js app is built at most once per run, and only when stale; the fault
+# server is built with cargo once per run.
 # Exits with CMD's status; on failure it prints the tail of each server log.
 set -euo pipefail
 
@@ -35,7 +38,7 @@ if [ "$#" -lt 1 ]; then
   exit 2
 fi
 
-for tool in node npm openssl curl setsid flock; do
+for tool in node npm openssl curl setsid flock cargo; do
   if ! command -v "$tool" >/dev/null 2>&1; then
     echo "with-servers.sh: '$tool' is required but not installed" >&2
     exit 2
@@ -87,6 +90,16 @@ ensure_next_build "$HERE/v4"
 ensure_next_build "$HERE/v4-22"
 ensure_next_build "$HERE/v5-next"
 ensure_deps "$HERE/v5" @auth/express/index.js || true
+
+# The fault server: one small std-only crate of this workspace. cargo names the binary
+# it built (wherever CARGO_TARGET_DIR points).
+log "cargo build -p authjs-fault-server"
+FAULT_BIN="$(cd "$HERE/../.." && cargo build --quiet -p authjs-fault-server --bin authjs-fault-server \
+  --message-format=json | sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' | tail -n 1)"
+if [ -z "$FAULT_BIN" ] || [ ! -x "$FAULT_BIN" ]; then
+  log "could not build the fault server (tests/fault-server)"
+  exit 1
+fi
 
 flock -u 9
 exec 9>&-
@@ -160,7 +173,7 @@ openssl x509 -req -in "$CERT_DIR/server.csr" -CA "$CERT_DIR/ca.pem" -CAkey "$CER
 # ---------------------------------------------------------------------------
 # Ports and servers
 # ---------------------------------------------------------------------------
-N_SERVERS=13
+N_SERVERS=14
 read -r -a PORTS < <(node -e '
 const net = require("net");
 const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
@@ -233,6 +246,17 @@ start_server v5-pages-fragment v5 http "${PAGES_FRAGMENT[@]}"
 start_server v5-next v5-next http
 start_server v5-next-tls v5-next https "${TLS_ENV[@]}"
 
+# The fault server (answers /api/health too, so the readiness poll below covers it).
+start_fault_server() {
+  local i="${#NAMES[@]}"
+  local port="${PORTS[$i]}"
+  (exec setsid "$FAULT_BIN" --port "$port") >"$TMP_DIR/fault.log" 2>&1 </dev/null &
+  PIDS+=("$!")
+  NAMES+=(fault)
+  ORIGINS+=("http://127.0.0.1:$port")
+}
+start_fault_server
+
 fail_server() { # index reason
   local i="$1"
   log "server ${NAMES[$i]} (${ORIGINS[$i]}) $2; last lines of its log:"
@@ -274,7 +298,7 @@ for i in "${!NAMES[@]}"; do
   # The clients read URLs like NEXTAUTH_URL: a path names the base path.
   if [ "${NAMES[$i]}" = v5-basepath ]; then url="$url/auth"; fi
   export "${var}_URL=$url"
-  export "${var}_MAIL_DIR=$TMP_DIR/mail-${NAMES[$i]}"
+  if [ "${NAMES[$i]}" != fault ]; then export "${var}_MAIL_DIR=$TMP_DIR/mail-${NAMES[$i]}"; fi
   summary="$summary ${NAMES[$i]}=$url"
 done
 export AUTHJS_TEST_CA="$CERT_DIR/ca.pem"

@@ -335,3 +335,20 @@ pub fn closed_port() -> u16 {
     drop(l);
     port
 }
+
+/// The URL a client of fault scenario `scenario` is configured with: the fault server
+/// the launcher started (`tests/fault-server`), scenario as the base path.
+pub fn fault_url(scenario: &str) -> String {
+    format!("{}/{scenario}", env("AUTHJS_TEST_FAULT_URL"))
+}
+
+/// `{total, byRoute}` of the requests the fault server received from user agent `ua`.
+pub fn fault_requests(ua: &str) -> serde_json::Value {
+    let q: String = url::form_urlencoded::byte_serialize(ua.as_bytes()).collect();
+    let probe = Client::new(&env("AUTHJS_TEST_FAULT_URL")).expect("fault server client");
+    let r = probe
+        .request("GET", &format!("/__requests?ua={q}"), None, &[])
+        .expect("GET /__requests");
+    assert_eq!(r.status, 200, "{}", r.text());
+    r.json().expect("the request log is JSON")
+}
