@@ -14,7 +14,7 @@
 # 4. runs an -fsanitize=address,undefined build;
 # 5. builds the examples through the CMake package (when cmake is installed).
 #
-# Reads AUTHJS_TEST_{V4,V5,V5_TLS,V4_22,V5_NEXT}_URL, AUTHJS_TEST_CA and
+# Reads AUTHJS_TEST_{V4,V5,V5_TLS,V4_22,V5_NEXT,FAULT}_URL, AUTHJS_TEST_CA and
 # AUTHJS_TEST_*_MAIL_DIR (set by with-servers.sh); starts no server. The last line is
 # "C tests: N passed, M failed"; the exit status is non-zero on any failure.
 #
@@ -31,7 +31,7 @@ die() {
   exit 2
 }
 
-for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA \
+for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_FAULT_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA \
   AUTHJS_TEST_V4_MAIL_DIR AUTHJS_TEST_V5_MAIL_DIR AUTHJS_TEST_V5_TLS_MAIL_DIR \
   AUTHJS_TEST_V4_22_URL AUTHJS_TEST_V4_22_MAIL_DIR AUTHJS_TEST_V5_NEXT_URL \
   AUTHJS_TEST_V5_NEXT_MAIL_DIR; do

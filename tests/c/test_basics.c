@@ -422,21 +422,51 @@ static void test_last_error_rules(AuthjsClient *c) {
     CHECK(authjs_last_error_status() == AUTHJS_OK, "success did not clear the status");
 }
 
-static void test_fake_server_faults(void) {
-    fake_server fake;
-    char url[64];
+/* A client for a scenario of the shared fault server (tests/fault-server): its URL is
+ * AUTHJS_TEST_FAULT_URL/<scenario>, the path being the base path. */
+static AuthjsClient *fault_client(const char *fault_url, const char *scenario, const char *ua) {
+    char url[512], options[256];
+    AuthjsClient *c;
+    snprintf(url, sizeof url, "%s/%s", fault_url, scenario);
+    snprintf(options, sizeof options, "{\"userAgent\": \"%s\"}", ua);
+    c = authjs_client_new(url, options);
+    CHECK(c != NULL, "client for %s", url);
+    return c;
+}
+
+/* How many requests with user agent `ua` reached `route` ("POST /S/callback/credentials"),
+ * from the fault server's request log; -1 when it cannot be read. */
+static int fault_requests(AuthjsClient *c, const char *ua, const char *route) {
+    char path[256], key[256];
+    AuthjsResponse *r = NULL;
+    const char *body, *at;
+    int n = -1;
+    snprintf(path, sizeof path, "/__requests?ua=%s", ua);
+    snprintf(key, sizeof key, "\"%s\":", route);
+    if (CHECK_STATUS(authjs_request_object(c, "GET", path, NULL, 0, NULL, 0, &r), AUTHJS_OK)) {
+        body = (const char *)authjs_response_body(r, NULL);
+        at = strstr(body, key);
+        n = at != NULL ? atoi(at + strlen(key)) : 0;
+        authjs_response_free(r);
+    }
+    return n;
+}
+
+static void test_faults(void) {
+    const char *fault_url = getenv("AUTHJS_TEST_FAULT_URL");
+    char ua[64];
     char *out = SENTINEL;
     AuthjsClient *c;
-    harness_context = "faults (fake server)";
-    if (fake_start(&fake) != 0) {
-        CHECK(0, "cannot start the fake server");
+    int n;
+    harness_context = "faults (shared fault server)";
+    if (!CHECK(fault_url != NULL, "AUTHJS_TEST_FAULT_URL is not set: run me under "
+                                  "tests/servers/with-servers.sh")) {
         return;
     }
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", fake.port);
+    snprintf(ua, sizeof ua, "authjs-c-test_basics-%ld", (long)getpid());
 
     /* HTML where JSON is expected: a wrong base path. */
-    c = authjs_client_new(url, "{\"basePath\": \"/html/auth\"}");
-    CHECK(c != NULL, "client");
+    c = fault_client(fault_url, "html-200", ua);
     CHECK_STATUS(authjs_get_session(c, &out), AUTHJS_ERR_PROTOCOL);
     CHECK(contains(authjs_last_error_message(), "HTML"), "protocol message: %s",
           authjs_last_error_message());
@@ -444,25 +474,33 @@ static void test_fake_server_faults(void) {
     authjs_client_free(c);
 
     /* HTTP 500. */
-    c = authjs_client_new(url, "{\"basePath\": \"/broken/auth\"}");
+    c = fault_client(fault_url, "server-error", ua);
     CHECK_STATUS(authjs_get_session(c, &out), AUTHJS_ERR_HTTP);
     CHECK(contains(authjs_last_error_message(), "500"), "http message: %s",
           authjs_last_error_message());
     authjs_client_free(c);
 
-    /* The server rejects the CSRF token, again after a fresh one. */
-    c = authjs_client_new(url, "{\"basePath\": \"/csrf-reject/auth\"}");
+    /* The server rejects the CSRF token, again after a fresh one (v4 and v5 shapes). */
+    c = fault_client(fault_url, "csrf-rejected-v4", ua);
     CHECK_STATUS(authjs_sign_in(c, "credentials",
                                 "{\"username\": \"alice\", \"password\": \"pw-SECRET\"}", NULL,
                                 &out),
                  AUTHJS_ERR_CSRF);
     CHECK(!contains(authjs_last_error_message(), "pw-SECRET"), "message leaks the password");
-    CHECK(!contains(authjs_last_error_message(), "fake-csrf-token"), "message leaks the token");
+    n = fault_requests(c, ua, "POST /csrf-rejected-v4/callback/credentials");
+    CHECK(n == 2, "one retry with a fresh token, then the error (%d POSTs)", n);
     CHECK_STATUS(authjs_sign_out(c, NULL, &out), AUTHJS_ERR_CSRF);
+    authjs_client_free(c);
+    c = fault_client(fault_url, "csrf-rejected-v5", ua);
+    CHECK_STATUS(authjs_sign_in(c, "credentials",
+                                "{\"username\": \"alice\", \"password\": \"pw-SECRET\"}", NULL,
+                                &out),
+                 AUTHJS_ERR_CSRF);
+    CHECK(!contains(authjs_last_error_message(), "pw-SECRET"), "message leaks the password");
     authjs_client_free(c);
 
     /* A WebAuthn provider, and a provider the server does not have. */
-    c = authjs_client_new(url, "{\"basePath\": \"/x/auth\"}");
+    c = fault_client(fault_url, "webauthn", ua);
     CHECK_STATUS(authjs_sign_in(c, "passkey", NULL, NULL, &out),
                  AUTHJS_ERR_UNSUPPORTED_PROVIDER);
     CHECK_STATUS(authjs_sign_in(c, "nope", NULL, NULL, &out), AUTHJS_ERR_UNKNOWN_PROVIDER);
@@ -471,7 +509,6 @@ static void test_fake_server_faults(void) {
     authjs_client_free(c);
 
     CHECK(out == SENTINEL, "out_json written on failure");
-    fake_stop(&fake);
 }
 
 int main(void) {
@@ -493,6 +530,6 @@ int main(void) {
         test_last_error_rules(down);
         authjs_client_free(down);
     }
-    test_fake_server_faults();
+    test_faults();
     return finish("test_basics");
 }
