@@ -1,10 +1,11 @@
 /*
  * C API tests that need no Auth.js server: NULL arguments for every function, frees of
  * NULL, invalid UTF-8, malformed JSON, unknown option keys, server down (a closed
- * loopback port), the statuses only a misbehaving server produces (a tiny fake server),
- * status names, the version, and the last-error rules.
+ * loopback port), the statuses only a misbehaving server produces (from the shared
+ * fault server, tests/fault-server), status names, the version, and the last-error
+ * rules.
  *
- *   test_basics
+ *   AUTHJS_TEST_FAULT_URL=http://127.0.0.1:PORT test_basics
  */
 #include "harness.h"
 
