@@ -275,7 +275,13 @@ pub unsafe extern "C" fn authjs_sign_out(
         let options = SignOutOptions::from_js(options.as_ref())?;
         check_out(out_json, "out_json")?;
         let res = c.sign_out(options)?;
-        let json = serde_json::json!({ "url": res.url }).to_string();
+        // The core's serialisation is the JS shape (`{url}`).
+        let json = serde_json::to_string(&res).map_err(|_| {
+            Failure::new(
+                AuthjsStatus::AUTHJS_ERR_INTERNAL,
+                "cannot serialise the sign-out result",
+            )
+        })?;
         unsafe { write_string(out_json, json, "the sign-out result") }
     })
 }

@@ -283,6 +283,27 @@ pub unsafe extern "C" fn authjs_session_get_string(
     })
 }
 
+/// Writes a scalar field of kind `want`, read by `read`, to `*out` (only on success).
+///
+/// # Safety
+/// Pointers per the contract of the `authjs_session_get_*` functions.
+unsafe fn get_scalar<T>(
+    session: *const AuthjsSession,
+    key: *const c_char,
+    out: *mut T,
+    want: AuthjsValueKind,
+    read: fn(&Value) -> T,
+) -> AuthjsStatus {
+    guard(|| {
+        check_out(out, "out")?;
+        // SAFETY: forwarded contract.
+        let v = read(unsafe { typed_field(session, key, want) }?);
+        // SAFETY: checked non-NULL above; writable per the contract.
+        unsafe { *out = v };
+        Ok(())
+    })
+}
+
 /// The number field `key` of a session, as a double (JSON numbers are doubles in
 /// JavaScript). A field that is missing or of another kind is
 /// `AUTHJS_ERR_INVALID_ARGUMENT`. `*out` is written only on success.
@@ -292,15 +313,16 @@ pub unsafe extern "C" fn authjs_session_get_number(
     key: *const c_char,
     out: *mut f64,
 ) -> AuthjsStatus {
-    guard(|| {
-        // SAFETY: pointers per the contract.
-        check_out(out, "out")?;
-        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_NUMBER) }?;
-        let n = v.as_f64().unwrap_or(f64::NAN);
-        // SAFETY: checked non-NULL above.
-        unsafe { *out = n };
-        Ok(())
-    })
+    // SAFETY: pointers per the contract.
+    unsafe {
+        get_scalar(
+            session,
+            key,
+            out,
+            AuthjsValueKind::AUTHJS_VALUE_NUMBER,
+            |v| v.as_f64().unwrap_or(f64::NAN),
+        )
+    }
 }
 
 /// The boolean field `key` of a session. A field that is missing or of another kind is
@@ -311,15 +333,12 @@ pub unsafe extern "C" fn authjs_session_get_bool(
     key: *const c_char,
     out: *mut bool,
 ) -> AuthjsStatus {
-    guard(|| {
-        // SAFETY: pointers per the contract.
-        check_out(out, "out")?;
-        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_BOOL) }?;
-        let b = v.as_bool().unwrap_or_default();
-        // SAFETY: checked non-NULL above.
-        unsafe { *out = b };
-        Ok(())
-    })
+    // SAFETY: pointers per the contract.
+    unsafe {
+        get_scalar(session, key, out, AuthjsValueKind::AUTHJS_VALUE_BOOL, |v| {
+            v.as_bool().unwrap_or_default()
+        })
+    }
 }
 
 /// The result of a sign-in as a native object. Created by `authjs_sign_in_result`,

@@ -226,6 +226,23 @@ pub unsafe extern "C" fn authjs_response_header_count(response: *const AuthjsRes
     })
 }
 
+/// One of the C strings of header `index` (`pick` chooses name or value), or NULL.
+///
+/// # Safety
+/// `p` is NULL or a live object.
+unsafe fn header_part(
+    p: *const AuthjsResponse,
+    index: usize,
+    pick: fn(&(CString, CString)) -> &CString,
+) -> *const c_char {
+    quiet(std::ptr::null(), || {
+        // SAFETY: forwarded contract.
+        unsafe { response(p) }
+            .and_then(|r| r.headers.get(index))
+            .map_or(std::ptr::null(), |h| pick(h).as_ptr())
+    })
+}
+
 /// The name of header `index` as the server sent it (lower case over HTTP/1.1 from
 /// most servers), or NULL when `index` is out of range or `response` is NULL.
 /// Ownership: borrowed, valid until the response is freed.
@@ -234,12 +251,8 @@ pub unsafe extern "C" fn authjs_response_header_name(
     response: *const AuthjsResponse,
     index: usize,
 ) -> *const c_char {
-    // SAFETY: pointer per the contract.
-    quiet(std::ptr::null(), || {
-        unsafe { self::response(response) }
-            .and_then(|r| r.headers.get(index))
-            .map_or(std::ptr::null(), |(k, _)| k.as_ptr())
-    })
+    // SAFETY: forwarded contract.
+    unsafe { header_part(response, index, |(k, _)| k) }
 }
 
 /// The value of header `index`, or NULL when `index` is out of range or `response` is
@@ -249,12 +262,8 @@ pub unsafe extern "C" fn authjs_response_header_value(
     response: *const AuthjsResponse,
     index: usize,
 ) -> *const c_char {
-    // SAFETY: pointer per the contract.
-    quiet(std::ptr::null(), || {
-        unsafe { self::response(response) }
-            .and_then(|r| r.headers.get(index))
-            .map_or(std::ptr::null(), |(_, v)| v.as_ptr())
-    })
+    // SAFETY: forwarded contract.
+    unsafe { header_part(response, index, |(_, v)| v) }
 }
 
 /// The value of the first header named `name` (case-insensitive: `"content-type"`
