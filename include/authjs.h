@@ -6,7 +6,13 @@
  *
  * Conventions:
  * - Strings are UTF-8 and NUL-terminated. JSON arguments and results have the shapes of
- *   the JavaScript client (next-auth/react).
+ *   the JavaScript client (next-auth/react); the JSON shapes come from the Rust core.
+ * - Typed results: what the core types is also offered typed. authjs_request_object
+ *   (request headers, any body bytes; an AuthjsResponse with status, headers and body)
+ *   is the canonical request function, authjs_request its JSON-text form; session
+ *   fields have authjs_session_field_kind and authjs_session_get_string / _number /
+ *   _bool. A body given without a Content-Type header is typed by the core, the same
+ *   for every front end.
  * - Fallible functions return an AuthjsStatus (AUTHJS_OK = 0) and write their
  *   out-parameters only on success; on failure the out-parameters are left untouched
  *   and authjs_last_error_message() says what went wrong.
