@@ -6,7 +6,13 @@
  *
  * Conventions:
  * - Strings are UTF-8 and NUL-terminated. JSON arguments and results have the shapes of
- *   the JavaScript client (next-auth/react).
+ *   the JavaScript client (next-auth/react); the JSON shapes come from the Rust core.
+ * - Typed results: what the core types is also offered typed. authjs_request_object
+ *   (request headers, any body bytes; an AuthjsResponse with status, headers and body)
+ *   is the canonical request function, authjs_request its JSON-text form; session
+ *   fields have authjs_session_field_kind and authjs_session_get_string / _number /
+ *   _bool. A body given without a Content-Type header is typed by the core, the same
+ *   for every front end.
  * - Fallible functions return an AuthjsStatus (AUTHJS_OK = 0) and write their
  *   out-parameters only on success; on failure the out-parameters are left untouched
  *   and authjs_last_error_message() says what went wrong.
@@ -121,6 +127,40 @@ typedef uint32_t AuthjsStatus;
 #endif // __cplusplus
 
 /**
+ * The JSON type of a session field, as `authjs_session_field_kind` reports it.
+ */
+typedef enum AuthjsValueKind {
+    /**
+     * The session has no such field (or the session or key was NULL or not UTF-8).
+     */
+    AUTHJS_VALUE_MISSING = 0,
+    /**
+     * `null`.
+     */
+    AUTHJS_VALUE_NULL = 1,
+    /**
+     * `true` or `false`: read it with `authjs_session_get_bool`.
+     */
+    AUTHJS_VALUE_BOOL = 2,
+    /**
+     * A number: read it with `authjs_session_get_number`.
+     */
+    AUTHJS_VALUE_NUMBER = 3,
+    /**
+     * A string: read it with `authjs_session_get_string`.
+     */
+    AUTHJS_VALUE_STRING = 4,
+    /**
+     * An array: read it as JSON text with `authjs_session_get`.
+     */
+    AUTHJS_VALUE_ARRAY = 5,
+    /**
+     * An object: read it as JSON text with `authjs_session_get`.
+     */
+    AUTHJS_VALUE_OBJECT = 6,
+} AuthjsValueKind;
+
+/**
  * A client for one Auth.js server: its connection pool, cookie jar and settings.
  *
  * Created by `authjs_client_new`, released by `authjs_client_free`.
@@ -139,6 +179,14 @@ typedef struct AuthjsClient AuthjsClient;
 typedef struct AuthjsProviders AuthjsProviders;
 
 /**
+ * The reply to `authjs_request_object`: HTTP status, headers and body bytes. Created
+ * by `authjs_request_object`, released by `authjs_response_free`.
+ *
+ * Immutable: the accessors may be called from several threads at once.
+ */
+typedef struct AuthjsResponse AuthjsResponse;
+
+/**
  * A session, as `getSession()` returns it. Created by `authjs_get_session_object`,
  * released by `authjs_session_free`.
  *
@@ -151,6 +199,21 @@ typedef struct AuthjsSession AuthjsSession;
  * released by `authjs_sign_in_result_free`. Immutable.
  */
 typedef struct AuthjsSignInResult AuthjsSignInResult;
+
+/**
+ * One request header given by the caller: a name and a value, both NUL-terminated
+ * UTF-8, borrowed for the duration of the call.
+ */
+typedef struct AuthjsHeader {
+    /**
+     * The header name (`"Content-Type"`, `"X-Trace"`); any case.
+     */
+    const char *name;
+    /**
+     * The header value.
+     */
+    const char *value;
+} AuthjsHeader;
 
 #ifdef __cplusplus
 extern "C" {
@@ -287,28 +350,6 @@ AuthjsStatus authjs_sign_out(struct AuthjsClient *client,
                              char **out_json);
 
 /**
- * An authenticated request to the app's own routes (e.g. `GET /api/me`): the jar's
- * cookies are sent and cookies in the reply are stored; redirects are returned, not
- * followed.
- *
- * - `method`: `"GET"`, `"POST"`, ...
- * - `path_or_url`: a path (`"/api/me"`) or a URL of the server's origin; other
- *   origins are refused.
- * - `body`: NULL for no body; text that parses as JSON is sent as
- *   `application/json`, anything else as `text/plain; charset=utf-8`.
- *
- * Writes `{"status", "headers", "body"}` to `*out_json` (`body` as text). Any HTTP
- * status, 4xx and 5xx included, is `AUTHJS_OK`: read `status`.
- * Ownership: `*out_json` is owned by the caller; release it with
- * `authjs_string_free`. Written only on success.
- */
-AuthjsStatus authjs_request(struct AuthjsClient *client,
-                            const char *method,
-                            const char *path_or_url,
-                            const char *body,
-                            char **out_json);
-
-/**
  * Writes the `Cookie` header the jar would send to the app's routes
  * (`"name=value; ..."`, possibly empty) to `*out`.
  *
@@ -376,8 +417,11 @@ const char *authjs_session_expires(const struct AuthjsSession *session);
 const char *authjs_session_json(const struct AuthjsSession *session);
 
 /**
- * Any top-level field of the session as JSON: `authjs_session_get(s, "role", &out)`
- * writes `"\"admin\""`; `"user"` and `"expires"` work too. Writes NULL to `*out_json`
+ * Any top-level field of the session as JSON text: `authjs_session_get(s, "user",
+ * &out)` writes `{"name":...}`, and a string field is written quoted (`"admin"` with
+ * its quotes). For strings, numbers and booleans prefer the typed
+ * `authjs_session_get_string` / `_number` / `_bool`; this is the accessor for arrays
+ * and objects. Writes NULL to `*out_json`
  * when the session has no such field (still `AUTHJS_OK`).
  *
  * Ownership: a non-NULL `*out_json` is owned by the caller; release it with
@@ -386,6 +430,44 @@ const char *authjs_session_json(const struct AuthjsSession *session);
 AuthjsStatus authjs_session_get(const struct AuthjsSession *session,
                                 const char *key,
                                 char **out_json);
+
+/**
+ * The kind of the top-level session field `key` (`"role"`, `"user"`, `"expires"`,
+ * ...): `AUTHJS_VALUE_MISSING` when the session has no such field, or when `session`
+ * or `key` is NULL or `key` is not UTF-8. Infallible; the last error is left alone.
+ */
+enum AuthjsValueKind authjs_session_field_kind(const struct AuthjsSession *session,
+                                               const char *key);
+
+/**
+ * The string field `key` of a session (`authjs_session_get_string(s, "role", &out)`
+ * writes `admin`). A field that is missing or of another kind is
+ * `AUTHJS_ERR_INVALID_ARGUMENT` (check `authjs_session_field_kind` first when it may
+ * be absent).
+ *
+ * Ownership: `*out` is owned by the caller; release it with `authjs_string_free`.
+ * Written only on success.
+ */
+AuthjsStatus authjs_session_get_string(const struct AuthjsSession *session,
+                                       const char *key,
+                                       char **out);
+
+/**
+ * The number field `key` of a session, as a double (JSON numbers are doubles in
+ * JavaScript). A field that is missing or of another kind is
+ * `AUTHJS_ERR_INVALID_ARGUMENT`. `*out` is written only on success.
+ */
+AuthjsStatus authjs_session_get_number(const struct AuthjsSession *session,
+                                       const char *key,
+                                       double *out);
+
+/**
+ * The boolean field `key` of a session. A field that is missing or of another kind is
+ * `AUTHJS_ERR_INVALID_ARGUMENT`. `*out` is written only on success.
+ */
+AuthjsStatus authjs_session_get_bool(const struct AuthjsSession *session,
+                                     const char *key,
+                                     bool *out);
 
 /**
  * `authjs_sign_in` returning a native object instead of JSON: same arguments, same
@@ -482,6 +564,111 @@ const char *authjs_providers_signin_url(const struct AuthjsProviders *providers,
  * The `callbackUrl` of provider `index`, or NULL (as `authjs_providers_id`).
  */
 const char *authjs_providers_callback_url(const struct AuthjsProviders *providers, size_t index);
+
+/**
+ * An authenticated request to the app's own routes (e.g. `GET /api/me`), answered as
+ * a native object. This is the canonical request function of the C API;
+ * `authjs_request` is the same request with no headers, answered as JSON text.
+ *
+ * The jar's cookies are sent and cookies in the reply are stored; redirects are
+ * returned, not followed.
+ *
+ * - `method`: `"GET"`, `"POST"`, ...
+ * - `path_or_url`: a path (`"/api/me"`) or a URL of the server's origin; other
+ *   origins are refused.
+ * - `headers`, `header_count`: request headers, passed through unchanged (`headers`
+ *   may be NULL when `header_count` is 0). `Cookie` and `Host` are refused (the client
+ *   manages them). A `Content-Type` header sets the body's type.
+ * - `body`, `body_len`: NULL (and 0) for no body; otherwise `body_len` bytes, any
+ *   bytes (a non-NULL `body` with `body_len` 0 is an empty body). Without a
+ *   `Content-Type` header the type is the same as from every front end: a JSON object
+ *   or array is `application/json`, other UTF-8 text `text/plain; charset=utf-8`,
+ *   other bytes `application/octet-stream`.
+ *
+ * Any HTTP status, 4xx and 5xx included, is `AUTHJS_OK`: read
+ * `authjs_response_status`. Ownership: the strings, headers and body are copied (they
+ * need not outlive the call); `*out` is owned by the caller and released with
+ * `authjs_response_free`. Written only on success.
+ */
+AuthjsStatus authjs_request_object(struct AuthjsClient *client,
+                                   const char *method,
+                                   const char *path_or_url,
+                                   const struct AuthjsHeader *headers,
+                                   size_t header_count,
+                                   const uint8_t *body,
+                                   size_t body_len,
+                                   struct AuthjsResponse **out);
+
+/**
+ * An authenticated request answered as JSON text: `authjs_request_object` with no
+ * headers and `body` (NULL for none) sent as its bytes, typed as there (a JSON object
+ * or array is `application/json`, other text `text/plain; charset=utf-8`).
+ *
+ * Writes `{"status", "headers", "body"}` to `*out_json` (`body` as text, invalid
+ * UTF-8 replaced; repeated headers joined with `", "`). Kept for callers that already
+ * parse JSON; `authjs_request_object` is canonical (headers, binary bodies, typed
+ * accessors). Any HTTP status is `AUTHJS_OK`. Ownership: `*out_json` is owned by the
+ * caller; release it with `authjs_string_free`. Written only on success.
+ */
+AuthjsStatus authjs_request(struct AuthjsClient *client,
+                            const char *method,
+                            const char *path_or_url,
+                            const char *body,
+                            char **out_json);
+
+/**
+ * Releases a response. `response` may be NULL (nothing happens). Pointers borrowed
+ * from it (header names and values, the body) become invalid.
+ */
+void authjs_response_free(struct AuthjsResponse *response);
+
+/**
+ * The HTTP status (200, 302, 404, ...), or 0 when `response` is NULL.
+ */
+uint16_t authjs_response_status(const struct AuthjsResponse *response);
+
+/**
+ * The number of reply headers (`Set-Cookie` excluded: cookies go to the jar), or 0
+ * when `response` is NULL. A header sent several times counts once per line.
+ */
+size_t authjs_response_header_count(const struct AuthjsResponse *response);
+
+/**
+ * The name of header `index` as the server sent it (lower case over HTTP/1.1 from
+ * most servers), or NULL when `index` is out of range or `response` is NULL.
+ * Ownership: borrowed, valid until the response is freed.
+ */
+const char *authjs_response_header_name(const struct AuthjsResponse *response, size_t index);
+
+/**
+ * The value of header `index`, or NULL when `index` is out of range or `response` is
+ * NULL. Ownership: borrowed, valid until the response is freed.
+ */
+const char *authjs_response_header_value(const struct AuthjsResponse *response, size_t index);
+
+/**
+ * The value of the first header named `name` (case-insensitive: `"content-type"`
+ * finds `Content-Type`), or NULL when there is none, `name` is NULL or not UTF-8, or
+ * `response` is NULL. Use the index accessors to read repeated headers.
+ * Ownership: borrowed, valid until the response is freed.
+ */
+const char *authjs_response_header(const struct AuthjsResponse *response, const char *name);
+
+/**
+ * The body: writes its length in bytes to `*out_len` (when `out_len` is not NULL) and
+ * returns a pointer to its bytes, which may be any bytes, NUL included. One NUL byte
+ * follows the body (not counted in the length), so a text body can be used as a C
+ * string. Returns NULL (and writes nothing) when `response` is NULL.
+ * Ownership: borrowed, valid until the response is freed.
+ */
+const uint8_t *authjs_response_body(const struct AuthjsResponse *response, size_t *out_len);
+
+/**
+ * The response as JSON text, `{"status", "headers", "body"}`, exactly as
+ * `authjs_request` writes it. Ownership: `*out_json` is owned by the caller; release it
+ * with `authjs_string_free`. Written only on success.
+ */
+AuthjsStatus authjs_response_json(const struct AuthjsResponse *response, char **out_json);
 
 /**
  * The name of a status (`"AUTHJS_ERR_NETWORK"`), or `"AUTHJS_ERR_UNKNOWN_STATUS"` for

@@ -12,8 +12,11 @@
  *   threads at once (the methods are const for that reason).
  * - Every failure throws authjs::Error, which carries the AuthjsStatus and the message.
  *   A refused sign-in (wrong password) is not a failure: SignInResult::ok is false.
- * - JSON arguments and results are std::string in the JavaScript client's shapes; parse
- *   them with the JSON library of your choice.
+ * - Typed results are C++ types: Session's fields (get_string, get_number, get_bool),
+ *   SignInResult, Provider, and Response (status, headers, body bytes) from request().
+ *   JSON arguments, and the *_json results kept for callers that want them, are
+ *   std::string in the JavaScript client's shapes; parse them with the JSON library of
+ *   your choice.
  * - Every function is inline: include this header from as many translation units as
  *   you like. Link with libauthjs (pkg-config --libs authjs).
  */
@@ -118,6 +121,17 @@ private:
 /// The library version at run time (e.g. "0.1.0").
 inline std::string version() { return authjs_version(); }
 
+/// The JSON kind of a session field (the values of AuthjsValueKind).
+enum class ValueKind {
+    Missing = AUTHJS_VALUE_MISSING,
+    Null = AUTHJS_VALUE_NULL,
+    Bool = AUTHJS_VALUE_BOOL,
+    Number = AUTHJS_VALUE_NUMBER,
+    String = AUTHJS_VALUE_STRING,
+    Array = AUTHJS_VALUE_ARRAY,
+    Object = AUTHJS_VALUE_OBJECT,
+};
+
 /// A session (getSession()). Move-only; owns an AuthjsSession.
 class Session {
 public:
@@ -156,8 +170,41 @@ public:
         const char *s = authjs_session_json(raw_);
         return s ? std::string(s) : std::string("null");
     }
-    /// Any top-level field as JSON (get("role") == "\"admin\""), if present.
-    std::optional<std::string> get(const std::string &key) const {
+    /// The JSON kind of a top-level field (ValueKind::Missing when there is none).
+    ValueKind kind(const std::string &key) const noexcept {
+        return static_cast<ValueKind>(authjs_session_field_kind(raw_, key.c_str()));
+    }
+    /// A string field (get_string("role") == "admin"), or std::nullopt when the field
+    /// is missing or not a string.
+    std::optional<std::string> get_string(const std::string &key) const {
+        if (kind(key) != ValueKind::String) {
+            return std::nullopt;
+        }
+        char *out = nullptr;
+        detail::check(authjs_session_get_string(raw_, key.c_str(), &out));
+        return detail::take(out);
+    }
+    /// A number field, or std::nullopt when the field is missing or not a number.
+    std::optional<double> get_number(const std::string &key) const {
+        double out = 0;
+        if (kind(key) != ValueKind::Number) {
+            return std::nullopt;
+        }
+        detail::check(authjs_session_get_number(raw_, key.c_str(), &out));
+        return out;
+    }
+    /// A boolean field, or std::nullopt when the field is missing or not a boolean.
+    std::optional<bool> get_bool(const std::string &key) const {
+        bool out = false;
+        if (kind(key) != ValueKind::Bool) {
+            return std::nullopt;
+        }
+        detail::check(authjs_session_get_bool(raw_, key.c_str(), &out));
+        return out;
+    }
+    /// Any top-level field as JSON text (for arrays and objects; a string comes back
+    /// quoted), or std::nullopt when there is no such field.
+    std::optional<std::string> get_json(const std::string &key) const {
         char *out = nullptr;
         detail::check(authjs_session_get(raw_, key.c_str(), &out));
         return detail::take_optional(out);
@@ -186,6 +233,46 @@ struct Provider {
     std::string type;
     std::string signin_url;
     std::string callback_url;
+};
+
+/// Request headers: (name, value) pairs, sent as given.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// The reply to Client::request(): status, headers (Set-Cookie excluded: cookies go to
+/// the jar) and body bytes. Copyable; header() asks the library, so a lookup by name
+/// matches exactly as in every other front end.
+struct Response {
+    uint16_t status = 0;
+    Headers headers;
+    /// The body's bytes (any bytes; text is UTF-8 as the server sent it).
+    std::string body;
+
+    /// The first header of that name, case-insensitive, or std::nullopt.
+    std::optional<std::string> header(const std::string &name) const {
+        return detail::borrowed(authjs_response_header(raw_.get(), name.c_str()));
+    }
+
+    /// Takes ownership of a non-NULL AuthjsResponse and copies its parts.
+    static Response from_raw(AuthjsResponse *raw) {
+        Response r;
+        r.raw_ = std::shared_ptr<const AuthjsResponse>(raw, [](const AuthjsResponse *p) {
+            authjs_response_free(const_cast<AuthjsResponse *>(p));
+        });
+        r.status = authjs_response_status(raw);
+        std::size_t n = authjs_response_header_count(raw);
+        r.headers.reserve(n);
+        for (std::size_t i = 0; i < n; i++) {
+            r.headers.emplace_back(authjs_response_header_name(raw, i),
+                                   authjs_response_header_value(raw, i));
+        }
+        std::size_t len = 0;
+        const uint8_t *bytes = authjs_response_body(raw, &len);
+        r.body.assign(reinterpret_cast<const char *>(bytes), len);
+        return r;
+    }
+
+private:
+    std::shared_ptr<const AuthjsResponse> raw_;
 };
 
 /// A client for one Auth.js server. Move-only RAII owner of an AuthjsClient; usable
@@ -326,10 +413,27 @@ public:
         return detail::take(out);
     }
 
-    /// A request to the app's own routes with the jar's cookies; returns the JSON
-    /// {status, headers, body}. Any HTTP status is a success here.
-    std::string request(const std::string &method, const std::string &path_or_url,
-                        OptionalString body = {}) const {
+    /// A request without a body to the app's own routes, with the jar's cookies (see
+    /// authjs_request_object()). Any HTTP status is a success here: read
+    /// Response::status.
+    Response request(const std::string &method, const std::string &path_or_url,
+                     const Headers &headers = {}) const {
+        return send(method, path_or_url, headers, nullptr, 0);
+    }
+
+    /// A request with a body (any bytes). Without a Content-Type header the library
+    /// types it as for every front end: a JSON object or array is application/json,
+    /// other UTF-8 text text/plain, other bytes application/octet-stream.
+    Response request(const std::string &method, const std::string &path_or_url,
+                     const std::string &body, const Headers &headers = {}) const {
+        // A non-NULL pointer even for an empty body: "" is an empty body, not none.
+        return send(method, path_or_url, headers,
+                    reinterpret_cast<const uint8_t *>(body.data()), body.size());
+    }
+
+    /// request() returning the JSON {status, headers, body} of authjs_request().
+    std::string request_json(const std::string &method, const std::string &path_or_url,
+                             OptionalString body = {}) const {
         char *out = nullptr;
         detail::check(authjs_request(raw_, method.c_str(), path_or_url.c_str(),
                                      body.c_str(), &out));
@@ -354,6 +458,20 @@ public:
     }
 
 private:
+    Response send(const std::string &method, const std::string &path_or_url,
+                  const Headers &headers, const uint8_t *body, std::size_t body_len) const {
+        std::vector<AuthjsHeader> c_headers;
+        c_headers.reserve(headers.size());
+        for (const auto &h : headers) {
+            c_headers.push_back(AuthjsHeader{h.first.c_str(), h.second.c_str()});
+        }
+        AuthjsResponse *out = nullptr;
+        detail::check(authjs_request_object(raw_, method.c_str(), path_or_url.c_str(),
+                                            c_headers.data(), c_headers.size(), body,
+                                            body_len, &out));
+        return Response::from_raw(out);
+    }
+
     AuthjsClient *raw_;
 };
 

@@ -14,7 +14,7 @@
 # 4. runs an -fsanitize=address,undefined build;
 # 5. builds the examples through the CMake package (when cmake is installed).
 #
-# Reads AUTHJS_TEST_{V4,V5,V5_TLS,V4_22,V5_NEXT}_URL, AUTHJS_TEST_CA and
+# Reads AUTHJS_TEST_{V4,V5,V5_TLS,V4_22,V5_NEXT,FAULT}_URL, AUTHJS_TEST_CA and
 # AUTHJS_TEST_*_MAIL_DIR (set by with-servers.sh); starts no server. The last line is
 # "C tests: N passed, M failed"; the exit status is non-zero on any failure.
 #
@@ -31,13 +31,13 @@ die() {
   exit 2
 }
 
-for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA \
+for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_FAULT_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA \
   AUTHJS_TEST_V4_MAIL_DIR AUTHJS_TEST_V5_MAIL_DIR AUTHJS_TEST_V5_TLS_MAIL_DIR \
   AUTHJS_TEST_V4_22_URL AUTHJS_TEST_V4_22_MAIL_DIR AUTHJS_TEST_V5_NEXT_URL \
   AUTHJS_TEST_V5_NEXT_MAIL_DIR; do
   [ -n "${!var:-}" ] || die "$var is not set: run me as 'bash tests/servers/with-servers.sh bash scripts/test-c.sh'"
 done
-for tool in "$CC" "$CXX" pkg-config valgrind readelf nm; do
+for tool in "$CC" "$CXX" pkg-config valgrind readelf nm python3; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required (Debian: build-essential pkg-config valgrind binutils)"
 done
 
@@ -105,7 +105,7 @@ run_example() { # label cmd...
   local log="$WORK/example.log" rc=0
   "$@" >"$log" 2>&1 || rc=$?
   if [ "$rc" = 0 ] && grep -q '^signed in as Alice Liddell$' "$log" \
-    && grep -q '^GET /api/me -> .*"status":200' "$log" && grep -q '^signed out$' "$log"; then
+    && grep -q '^GET /api/me -> 200 {.*"role"' "$log" && grep -q '^signed out$' "$log"; then
     TOTAL_PASSED=$((TOTAL_PASSED + 1))
     printf '  ok  %s\n' "$label"
   else
@@ -153,7 +153,11 @@ STATIC_LINE="$(pkg-config --libs --static authjs)"
 read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
-C_TESTS=(test_basics test_api test_threads test_fork)
+C_TESTS=(test_basics test_api test_bodies test_threads test_fork)
+# test_bodies reads tests/fixtures/request-bodies.json, compiled in as C data.
+mkdir -p "$WORK/gen"
+python3 "$ROOT/tests/c/gen_bodies.py" "$ROOT/tests/fixtures/request-bodies.json" \
+  "$WORK/gen/bodies_fixture.h"
 build() { # variant
   local variant="$1" out="$WORK/bin/$1"
   local -a extra libs
@@ -165,7 +169,7 @@ build() { # variant
   esac
   for t in "${C_TESTS[@]}"; do
     "$CC" -std=c11 -D_DEFAULT_SOURCE "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" \
-      "$ROOT/tests/c/$t.c" -o "$out/$t" "${libs[@]}" -pthread
+      -I"$WORK/gen" "$ROOT/tests/c/$t.c" -o "$out/$t" "${libs[@]}" -pthread
   done
   "$CXX" -std=c++17 "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" -I"$ROOT/tests/c" \
     "$ROOT/tests/cpp/test_wrapper.cpp" -o "$out/test_wrapper" "${libs[@]}" -pthread
@@ -205,6 +209,7 @@ run_all() { # variant [wrapper...]  (every program against every server)
     ca_arg=()
     [ -z "$ca" ] || ca_arg=("$ca")
     run "$variant test_api [$name]" "$@" "$bin/test_api" "$url" "$mail" "${ca_arg[@]}"
+    run "$variant test_bodies [$name]" "$@" "$bin/test_bodies" "$url" "${ca_arg[@]}"
     run "$variant test_threads [$name]" "$@" "$bin/test_threads" "$url" "${ca_arg[@]}"
     run "$variant test_fork [$name]" "$@" "$bin/test_fork" "$url" "${ca_arg[@]}"
     run "$variant test_wrapper [$name]" "$@" "$bin/test_wrapper" "$url" "${ca_arg[@]}"

@@ -21,6 +21,7 @@ int main(int argc, char **argv) {
     AuthjsClient *client;
     AuthjsSignInResult *result = NULL;
     AuthjsSession *session = NULL;
+    AuthjsResponse *response = NULL;
     AuthjsStatus status;
     char *json = NULL;
     int rc = 0;
@@ -59,13 +60,15 @@ int main(int argc, char **argv) {
     authjs_session_free(session);
 
     /* An API route of the app, with the session cookie. */
-    status = authjs_request(client, "GET", "/api/me", NULL, &json);
+    status = authjs_request_object(client, "GET", "/api/me", NULL, 0, NULL, 0, &response);
     if (status != AUTHJS_OK) {
-        rc = fail("authjs_request", status);
+        rc = fail("authjs_request_object", status);
         goto done;
     }
-    printf("GET /api/me -> %s\n", json);
-    authjs_string_free(json);
+    /* The body is followed by a NUL byte, so a text body prints as a C string. */
+    printf("GET /api/me -> %u %s\n", (unsigned)authjs_response_status(response),
+           (const char *)authjs_response_body(response, NULL));
+    authjs_response_free(response);
 
     /* signOut() */
     status = authjs_sign_out(client, NULL, &json);

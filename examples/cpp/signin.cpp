@@ -29,7 +29,8 @@ int main(int argc, char **argv) {
             std::cout << "signed in as " << session->user_name().value_or("(no name)") << "\n";
         }
 
-        std::cout << "GET /api/me -> " << client.request("GET", "/api/me") << "\n";
+        authjs::Response me = client.request("GET", "/api/me");
+        std::cout << "GET /api/me -> " << me.status << " " << me.body << "\n";
 
         client.sign_out();
         std::cout << "signed out\n";

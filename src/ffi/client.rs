@@ -5,7 +5,7 @@ use super::{
     AuthjsStatus, Failure, FfiResult, arg_str, check_out, guard, guard_ptr, opt_json, opt_str,
     quiet, write_string,
 };
-use crate::{Body, Client, SignInOptions, SignOutOptions};
+use crate::{Client, SignInOptions, SignOutOptions};
 use std::ffi::c_char;
 
 /// A client for one Auth.js server: its connection pool, cookie jar and settings.
@@ -275,50 +275,14 @@ pub unsafe extern "C" fn authjs_sign_out(
         let options = SignOutOptions::from_js(options.as_ref())?;
         check_out(out_json, "out_json")?;
         let res = c.sign_out(options)?;
-        let json = serde_json::json!({ "url": res.url }).to_string();
+        // The core's serialisation is the JS shape (`{url}`).
+        let json = serde_json::to_string(&res).map_err(|_| {
+            Failure::new(
+                AuthjsStatus::AUTHJS_ERR_INTERNAL,
+                "cannot serialise the sign-out result",
+            )
+        })?;
         unsafe { write_string(out_json, json, "the sign-out result") }
-    })
-}
-
-/// An authenticated request to the app's own routes (e.g. `GET /api/me`): the jar's
-/// cookies are sent and cookies in the reply are stored; redirects are returned, not
-/// followed.
-///
-/// - `method`: `"GET"`, `"POST"`, ...
-/// - `path_or_url`: a path (`"/api/me"`) or a URL of the server's origin; other
-///   origins are refused.
-/// - `body`: NULL for no body; text that parses as JSON is sent as
-///   `application/json`, anything else as `text/plain; charset=utf-8`.
-///
-/// Writes `{"status", "headers", "body"}` to `*out_json` (`body` as text). Any HTTP
-/// status, 4xx and 5xx included, is `AUTHJS_OK`: read `status`.
-/// Ownership: `*out_json` is owned by the caller; release it with
-/// `authjs_string_free`. Written only on success.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn authjs_request(
-    client: *mut AuthjsClient,
-    method: *const c_char,
-    path_or_url: *const c_char,
-    body: *const c_char,
-    out_json: *mut *mut c_char,
-) -> AuthjsStatus {
-    guard(|| {
-        // SAFETY: pointers per the contract.
-        let c = unsafe { client_ref(client) }?;
-        let method = unsafe { arg_str(method, "method") }?;
-        let path = unsafe { arg_str(path_or_url, "path_or_url") }?;
-        let body = unsafe { opt_str(body, "body") }?.map(|text| {
-            match serde_json::from_str::<serde_json::Value>(text) {
-                Ok(v) => Body::Json(v),
-                Err(_) => Body::Raw {
-                    content_type: "text/plain; charset=utf-8".to_string(),
-                    bytes: text.as_bytes().to_vec(),
-                },
-            }
-        });
-        check_out(out_json, "out_json")?;
-        let res = c.request(method, path, body, &[])?;
-        unsafe { write_string(out_json, res.to_json().to_string(), "the response") }
     })
 }
 

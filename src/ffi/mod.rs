@@ -28,10 +28,12 @@
 mod client;
 mod objects;
 mod options;
+mod response;
 mod status;
 
 pub use client::*;
 pub use objects::*;
+pub use response::*;
 pub use status::*;
 
 use std::cell::{Cell, RefCell};

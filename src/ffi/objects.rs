@@ -9,6 +9,7 @@ use super::{
     quiet, write_string,
 };
 use crate::{Provider, Session, SignInResponse};
+use serde_json::Value;
 use std::ffi::{CString, c_char};
 
 /// A session, as `getSession()` returns it. Created by `authjs_get_session_object`,
@@ -133,8 +134,11 @@ pub unsafe extern "C" fn authjs_session_json(session: *const AuthjsSession) -> *
     })
 }
 
-/// Any top-level field of the session as JSON: `authjs_session_get(s, "role", &out)`
-/// writes `"\"admin\""`; `"user"` and `"expires"` work too. Writes NULL to `*out_json`
+/// Any top-level field of the session as JSON text: `authjs_session_get(s, "user",
+/// &out)` writes `{"name":...}`, and a string field is written quoted (`"admin"` with
+/// its quotes). For strings, numbers and booleans prefer the typed
+/// `authjs_session_get_string` / `_number` / `_bool`; this is the accessor for arrays
+/// and objects. Writes NULL to `*out_json`
 /// when the session has no such field (still `AUTHJS_OK`).
 ///
 /// Ownership: a non-NULL `*out_json` is owned by the caller; release it with
@@ -160,6 +164,181 @@ pub unsafe extern "C" fn authjs_session_get(
             }
         }
     })
+}
+
+/// The JSON type of a session field, as `authjs_session_field_kind` reports it.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum AuthjsValueKind {
+    /// The session has no such field (or the session or key was NULL or not UTF-8).
+    AUTHJS_VALUE_MISSING = 0,
+    /// `null`.
+    AUTHJS_VALUE_NULL = 1,
+    /// `true` or `false`: read it with `authjs_session_get_bool`.
+    AUTHJS_VALUE_BOOL = 2,
+    /// A number: read it with `authjs_session_get_number`.
+    AUTHJS_VALUE_NUMBER = 3,
+    /// A string: read it with `authjs_session_get_string`.
+    AUTHJS_VALUE_STRING = 4,
+    /// An array: read it as JSON text with `authjs_session_get`.
+    AUTHJS_VALUE_ARRAY = 5,
+    /// An object: read it as JSON text with `authjs_session_get`.
+    AUTHJS_VALUE_OBJECT = 6,
+}
+
+impl AuthjsValueKind {
+    fn of(v: Option<&Value>) -> AuthjsValueKind {
+        match v {
+            None => AuthjsValueKind::AUTHJS_VALUE_MISSING,
+            Some(Value::Null) => AuthjsValueKind::AUTHJS_VALUE_NULL,
+            Some(Value::Bool(_)) => AuthjsValueKind::AUTHJS_VALUE_BOOL,
+            Some(Value::Number(_)) => AuthjsValueKind::AUTHJS_VALUE_NUMBER,
+            Some(Value::String(_)) => AuthjsValueKind::AUTHJS_VALUE_STRING,
+            Some(Value::Array(_)) => AuthjsValueKind::AUTHJS_VALUE_ARRAY,
+            Some(Value::Object(_)) => AuthjsValueKind::AUTHJS_VALUE_OBJECT,
+        }
+    }
+}
+
+/// The kind of the top-level session field `key` (`"role"`, `"user"`, `"expires"`,
+/// ...): `AUTHJS_VALUE_MISSING` when the session has no such field, or when `session`
+/// or `key` is NULL or `key` is not UTF-8. Infallible; the last error is left alone.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authjs_session_field_kind(
+    session: *const AuthjsSession,
+    key: *const c_char,
+) -> AuthjsValueKind {
+    quiet(AuthjsValueKind::AUTHJS_VALUE_MISSING, || {
+        // SAFETY: pointers per the contract.
+        let (Some(s), Ok(key)) = (unsafe { obj(session) }, unsafe { arg_str(key, "key") }) else {
+            return AuthjsValueKind::AUTHJS_VALUE_MISSING;
+        };
+        AuthjsValueKind::of(s.session.get(key))
+    })
+}
+
+/// The field `key` of a session, when it has the kind `want` (a failure naming the key
+/// and the kind it has otherwise; never the value).
+///
+/// # Safety
+/// Pointers per the contract of the `authjs_session_get_*` functions.
+unsafe fn typed_field<'a>(
+    session: *const AuthjsSession,
+    key: *const c_char,
+    want: AuthjsValueKind,
+) -> FfiResult<&'a Value> {
+    // SAFETY: forwarded contract.
+    let s = unsafe { obj(session) }.ok_or_else(|| Failure::null("session"))?;
+    let key = unsafe { arg_str(key, "key") }?;
+    let v = s.session.get(key);
+    let got = AuthjsValueKind::of(v);
+    match v {
+        Some(v) if got == want => Ok(v),
+        _ => Err(Failure::invalid(format!(
+            "session field {:?} is {}, not {}",
+            shorten(key),
+            kind_name(got),
+            kind_name(want)
+        ))),
+    }
+}
+
+fn kind_name(k: AuthjsValueKind) -> &'static str {
+    match k {
+        AuthjsValueKind::AUTHJS_VALUE_MISSING => "missing",
+        AuthjsValueKind::AUTHJS_VALUE_NULL => "null",
+        AuthjsValueKind::AUTHJS_VALUE_BOOL => "a boolean",
+        AuthjsValueKind::AUTHJS_VALUE_NUMBER => "a number",
+        AuthjsValueKind::AUTHJS_VALUE_STRING => "a string",
+        AuthjsValueKind::AUTHJS_VALUE_ARRAY => "an array",
+        AuthjsValueKind::AUTHJS_VALUE_OBJECT => "an object",
+    }
+}
+
+/// At most 40 characters of a key, for messages.
+fn shorten(key: &str) -> String {
+    key.chars().take(40).collect()
+}
+
+/// The string field `key` of a session (`authjs_session_get_string(s, "role", &out)`
+/// writes `admin`). A field that is missing or of another kind is
+/// `AUTHJS_ERR_INVALID_ARGUMENT` (check `authjs_session_field_kind` first when it may
+/// be absent).
+///
+/// Ownership: `*out` is owned by the caller; release it with `authjs_string_free`.
+/// Written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authjs_session_get_string(
+    session: *const AuthjsSession,
+    key: *const c_char,
+    out: *mut *mut c_char,
+) -> AuthjsStatus {
+    guard(|| {
+        // SAFETY: pointers per the contract.
+        check_out(out, "out")?;
+        let v = unsafe { typed_field(session, key, AuthjsValueKind::AUTHJS_VALUE_STRING) }?;
+        let text = v.as_str().unwrap_or_default();
+        unsafe { write_string(out, text, "the field") }
+    })
+}
+
+/// Writes a scalar field of kind `want`, read by `read`, to `*out` (only on success).
+///
+/// # Safety
+/// Pointers per the contract of the `authjs_session_get_*` functions.
+unsafe fn get_scalar<T>(
+    session: *const AuthjsSession,
+    key: *const c_char,
+    out: *mut T,
+    want: AuthjsValueKind,
+    read: fn(&Value) -> T,
+) -> AuthjsStatus {
+    guard(|| {
+        check_out(out, "out")?;
+        // SAFETY: forwarded contract.
+        let v = read(unsafe { typed_field(session, key, want) }?);
+        // SAFETY: checked non-NULL above; writable per the contract.
+        unsafe { *out = v };
+        Ok(())
+    })
+}
+
+/// The number field `key` of a session, as a double (JSON numbers are doubles in
+/// JavaScript). A field that is missing or of another kind is
+/// `AUTHJS_ERR_INVALID_ARGUMENT`. `*out` is written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authjs_session_get_number(
+    session: *const AuthjsSession,
+    key: *const c_char,
+    out: *mut f64,
+) -> AuthjsStatus {
+    // SAFETY: pointers per the contract.
+    unsafe {
+        get_scalar(
+            session,
+            key,
+            out,
+            AuthjsValueKind::AUTHJS_VALUE_NUMBER,
+            |v| v.as_f64().unwrap_or(f64::NAN),
+        )
+    }
+}
+
+/// The boolean field `key` of a session. A field that is missing or of another kind is
+/// `AUTHJS_ERR_INVALID_ARGUMENT`. `*out` is written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authjs_session_get_bool(
+    session: *const AuthjsSession,
+    key: *const c_char,
+    out: *mut bool,
+) -> AuthjsStatus {
+    // SAFETY: pointers per the contract.
+    unsafe {
+        get_scalar(session, key, out, AuthjsValueKind::AUTHJS_VALUE_BOOL, |v| {
+            v.as_bool().unwrap_or_default()
+        })
+    }
 }
 
 /// The result of a sign-in as a native object. Created by `authjs_sign_in_result`,
@@ -414,4 +593,64 @@ pub unsafe extern "C" fn authjs_providers_callback_url(
 ) -> *const c_char {
     // SAFETY: forwarded contract.
     unsafe { provider_field(providers, index, |p| &p.callback_url) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    /// Every JSON kind is reported, and each typed getter reads only its own kind
+    /// (servers' sessions carry no booleans, arrays or nulls, so this is where they are
+    /// checked).
+    #[test]
+    fn field_kinds_and_typed_getters() {
+        let value = serde_json::json!({
+            "user": {"name": "A"}, "expires": "2030-01-01T00:00:00.000Z",
+            "admin": true, "n": 2.5, "tags": ["x"], "gone": null, "role": "admin"
+        });
+        let s = AuthjsSession::new(Session::from_json(value).unwrap()).unwrap();
+        let p: *const AuthjsSession = &s;
+        use AuthjsValueKind::*;
+        for (key, kind) in [
+            (c"user", AUTHJS_VALUE_OBJECT),
+            (c"expires", AUTHJS_VALUE_STRING),
+            (c"admin", AUTHJS_VALUE_BOOL),
+            (c"n", AUTHJS_VALUE_NUMBER),
+            (c"tags", AUTHJS_VALUE_ARRAY),
+            (c"gone", AUTHJS_VALUE_NULL),
+            (c"nope", AUTHJS_VALUE_MISSING),
+        ] {
+            // SAFETY: a live session and static C strings.
+            assert_eq!(unsafe { authjs_session_field_kind(p, key.as_ptr()) }, kind);
+        }
+        let (mut b, mut n, mut text) = (false, 0.0, std::ptr::null_mut());
+        // SAFETY: as above, with writable out-parameters.
+        unsafe {
+            assert_eq!(
+                authjs_session_get_bool(p, c"admin".as_ptr(), &mut b),
+                AuthjsStatus::AUTHJS_OK
+            );
+            assert_eq!(
+                authjs_session_get_number(p, c"n".as_ptr(), &mut n),
+                AuthjsStatus::AUTHJS_OK
+            );
+            assert_eq!(
+                authjs_session_get_string(p, c"role".as_ptr(), &mut text),
+                AuthjsStatus::AUTHJS_OK
+            );
+            assert_eq!(CStr::from_ptr(text), c"admin");
+            crate::ffi::authjs_string_free(text);
+            assert_eq!(
+                authjs_session_get_bool(p, c"gone".as_ptr(), &mut b),
+                AuthjsStatus::AUTHJS_ERR_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                authjs_session_get_number(p, c"tags".as_ptr(), &mut n),
+                AuthjsStatus::AUTHJS_ERR_INVALID_ARGUMENT
+            );
+        }
+        assert!(b);
+        assert_eq!(n, 2.5);
+    }
 }

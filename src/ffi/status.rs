@@ -3,6 +3,7 @@
 use super::{last_error_ptr, last_status, quiet};
 use crate::ErrorKind;
 use std::ffi::{CString, c_char};
+use std::sync::OnceLock;
 
 /// The result of every fallible `authjs_` function.
 ///
@@ -85,24 +86,21 @@ impl AuthjsStatus {
         Self::ALL.into_iter().find(|s| *s as u32 == n)
     }
 
-    /// The status's name as a NUL-terminated static string.
+    /// The status's name as a NUL-terminated static string: the variant's own name
+    /// (its `Debug` form), so no second list of names can drift from the enum.
     fn c_name(self) -> &'static std::ffi::CStr {
-        match self {
-            AuthjsStatus::AUTHJS_OK => c"AUTHJS_OK",
-            AuthjsStatus::AUTHJS_ERR_INVALID_ARGUMENT => c"AUTHJS_ERR_INVALID_ARGUMENT",
-            AuthjsStatus::AUTHJS_ERR_NETWORK => c"AUTHJS_ERR_NETWORK",
-            AuthjsStatus::AUTHJS_ERR_TIMEOUT => c"AUTHJS_ERR_TIMEOUT",
-            AuthjsStatus::AUTHJS_ERR_TLS => c"AUTHJS_ERR_TLS",
-            AuthjsStatus::AUTHJS_ERR_HTTP => c"AUTHJS_ERR_HTTP",
-            AuthjsStatus::AUTHJS_ERR_PROTOCOL => c"AUTHJS_ERR_PROTOCOL",
-            AuthjsStatus::AUTHJS_ERR_CSRF => c"AUTHJS_ERR_CSRF",
-            AuthjsStatus::AUTHJS_ERR_UNKNOWN_PROVIDER => c"AUTHJS_ERR_UNKNOWN_PROVIDER",
-            AuthjsStatus::AUTHJS_ERR_UNSUPPORTED_PROVIDER => c"AUTHJS_ERR_UNSUPPORTED_PROVIDER",
-            AuthjsStatus::AUTHJS_ERR_IO => c"AUTHJS_ERR_IO",
-            AuthjsStatus::AUTHJS_ERR_NULL_ARGUMENT => c"AUTHJS_ERR_NULL_ARGUMENT",
-            AuthjsStatus::AUTHJS_ERR_INVALID_UTF8 => c"AUTHJS_ERR_INVALID_UTF8",
-            AuthjsStatus::AUTHJS_ERR_INTERNAL => c"AUTHJS_ERR_INTERNAL",
-        }
+        static NAMES: OnceLock<Vec<CString>> = OnceLock::new();
+        let names = NAMES.get_or_init(|| {
+            Self::ALL
+                .iter()
+                .map(|s| CString::new(format!("{s:?}")).unwrap_or_default())
+                .collect()
+        });
+        Self::ALL
+            .iter()
+            .position(|s| *s == self)
+            .and_then(|i| names.get(i))
+            .map_or(c"AUTHJS_ERR_UNKNOWN_STATUS", CString::as_c_str)
     }
 }
 

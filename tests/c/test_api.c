@@ -248,6 +248,43 @@ static void test_signed_in(AuthjsClient *c) {
         CHECK_STATUS(authjs_session_get(s, "role", NULL), AUTHJS_ERR_NULL_ARGUMENT);
         CHECK_STATUS(authjs_session_get(s, "\xc3\x28", &field), AUTHJS_ERR_INVALID_UTF8);
         CHECK(field == (char *)&s, "field written on failure");
+
+        /* Typed fields: kinds, and values without JSON quoting. */
+        CHECK(authjs_session_field_kind(s, "role") == AUTHJS_VALUE_STRING, "role kind");
+        CHECK(authjs_session_field_kind(s, "user") == AUTHJS_VALUE_OBJECT, "user kind");
+        CHECK(authjs_session_field_kind(s, "paddingLength") == AUTHJS_VALUE_NUMBER,
+              "paddingLength kind");
+        CHECK(authjs_session_field_kind(s, "no-such-field") == AUTHJS_VALUE_MISSING,
+              "missing kind");
+        CHECK(authjs_session_field_kind(s, NULL) == AUTHJS_VALUE_MISSING, "NULL key kind");
+        CHECK(authjs_session_field_kind(NULL, "role") == AUTHJS_VALUE_MISSING, "NULL kind");
+        field = NULL;
+        if (CHECK_STATUS(authjs_session_get_string(s, "role", &field), AUTHJS_OK)) {
+            CHECK(str_eq(field, "admin"), "role string %s", field);
+            authjs_string_free(field);
+        }
+        {
+            double n = -1;
+            bool b = true;
+            if (CHECK_STATUS(authjs_session_get_number(s, "paddingLength", &n), AUTHJS_OK)) {
+                CHECK(n == 0, "paddingLength %g", n);
+            }
+            n = -1;
+            CHECK_STATUS(authjs_session_get_number(s, "role", &n), AUTHJS_ERR_INVALID_ARGUMENT);
+            CHECK(contains(authjs_last_error_message(), "a string, not a number") &&
+                      !contains(authjs_last_error_message(), "admin"),
+                  "kind mismatch message: %s", authjs_last_error_message());
+            CHECK(n == -1, "number written on failure");
+            CHECK_STATUS(authjs_session_get_bool(s, "no-such-field", &b),
+                         AUTHJS_ERR_INVALID_ARGUMENT);
+            CHECK(b, "bool written on failure");
+            CHECK_STATUS(authjs_session_get_bool(s, "role", NULL), AUTHJS_ERR_NULL_ARGUMENT);
+        }
+        field = (char *)&s;
+        CHECK_STATUS(authjs_session_get_string(s, "user", &field), AUTHJS_ERR_INVALID_ARGUMENT);
+        CHECK_STATUS(authjs_session_get_string(s, NULL, &field), AUTHJS_ERR_NULL_ARGUMENT);
+        CHECK_STATUS(authjs_session_get_string(NULL, "role", &field), AUTHJS_ERR_NULL_ARGUMENT);
+        CHECK(field == (char *)&s, "string written on failure");
         authjs_session_free(s);
     }
 
@@ -272,6 +309,66 @@ static void test_signed_in(AuthjsClient *c) {
                   contains(out, "PUT"),
               "text body: %s", out);
         authjs_string_free(out);
+    }
+    {
+        /* The typed response: status, headers by index and by name, body bytes. */
+        AuthjsResponse *r = NULL;
+        AuthjsHeader h[1];
+        size_t i, n, len = 0;
+        const uint8_t *body;
+        static const uint8_t bytes[] = {'x', 0, 0xff, 'y'};
+        h[0].name = "X-Ignored";
+        h[0].value = "1";
+        if (CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", h, 1, NULL, 0, &r),
+                         AUTHJS_OK)) {
+            CHECK(authjs_response_status(r) == 200, "status %u",
+                  (unsigned)authjs_response_status(r));
+            n = authjs_response_header_count(r);
+            CHECK(n > 0, "headers");
+            for (i = 0; i < n; i++) {
+                CHECK(authjs_response_header_name(r, i) != NULL &&
+                          authjs_response_header_value(r, i) != NULL,
+                      "header %zu", i);
+                CHECK(strcasecmp(authjs_response_header_name(r, i), "set-cookie") != 0,
+                      "Set-Cookie goes to the jar");
+            }
+            CHECK(authjs_response_header_name(r, n) == NULL, "header name out of range");
+            CHECK(authjs_response_header_value(r, (size_t)-1) == NULL, "value out of range");
+            CHECK(contains(authjs_response_header(r, "CONTENT-TYPE"), "application/json"),
+                  "header by name, any case: %s", authjs_response_header(r, "CONTENT-TYPE"));
+            CHECK(authjs_response_header(r, "x-no-such-header") == NULL, "absent header");
+            CHECK(authjs_response_header(r, NULL) == NULL, "NULL header name");
+            body = authjs_response_body(r, &len);
+            CHECK(body != NULL && len == strlen((const char *)body) &&
+                      contains((const char *)body, "\"role\":\"admin\""),
+                  "body %s", (const char *)body);
+            CHECK(authjs_response_body(r, NULL) == body, "body without its length");
+            out = NULL;
+            if (CHECK_STATUS(authjs_response_json(r, &out), AUTHJS_OK)) {
+                CHECK(contains(out, "\"status\":200") && contains(out, "\"headers\":{"),
+                      "response JSON %s", out);
+                authjs_string_free(out);
+            }
+            authjs_response_free(r);
+        }
+        /* Binary bodies arrive as application/octet-stream. */
+        r = NULL;
+        if (CHECK_STATUS(authjs_request_object(c, "POST", "/api/echo", NULL, 0, bytes,
+                                               sizeof bytes, &r),
+                         AUTHJS_OK)) {
+            body = authjs_response_body(r, &len);
+            CHECK(contains((const char *)body, "\"contentType\":\"application/octet-stream\""),
+                  "binary body: %s", (const char *)body);
+            authjs_response_free(r);
+        }
+        /* The core refuses the headers it manages; nothing is written. */
+        r = (AuthjsResponse *)&out;
+        h[0].name = "Cookie";
+        h[0].value = "a=b";
+        CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", h, 1, NULL, 0, &r),
+                     AUTHJS_ERR_INVALID_ARGUMENT);
+        CHECK(!contains(authjs_last_error_message(), "a=b"), "header value in the message");
+        CHECK(r == (AuthjsResponse *)&out, "response written on failure");
     }
     {
         /* A full URL of the same origin works too. */

@@ -1,10 +1,11 @@
 /*
  * C API tests that need no Auth.js server: NULL arguments for every function, frees of
  * NULL, invalid UTF-8, malformed JSON, unknown option keys, server down (a closed
- * loopback port), the statuses only a misbehaving server produces (a tiny fake server),
- * status names, the version, and the last-error rules.
+ * loopback port), the statuses only a misbehaving server produces (from the shared
+ * fault server, tests/fault-server), status names, the version, and the last-error
+ * rules.
  *
- *   test_basics
+ *   AUTHJS_TEST_FAULT_URL=http://127.0.0.1:PORT test_basics
  */
 #include "harness.h"
 
@@ -66,6 +67,7 @@ static void test_frees_and_accessors_of_null(void) {
     authjs_session_free(NULL);
     authjs_sign_in_result_free(NULL);
     authjs_providers_free(NULL);
+    authjs_response_free(NULL);
     CHECK(authjs_session_user_name(NULL) == NULL, "session_user_name(NULL)");
     CHECK(authjs_session_user_email(NULL) == NULL, "session_user_email(NULL)");
     CHECK(authjs_session_user_image(NULL) == NULL, "session_user_image(NULL)");
@@ -82,6 +84,17 @@ static void test_frees_and_accessors_of_null(void) {
     CHECK(authjs_providers_type(NULL, 0) == NULL, "providers_type(NULL)");
     CHECK(authjs_providers_signin_url(NULL, 0) == NULL, "providers_signin_url(NULL)");
     CHECK(authjs_providers_callback_url(NULL, 0) == NULL, "providers_callback_url(NULL)");
+    CHECK(authjs_response_status(NULL) == 0, "response_status(NULL)");
+    CHECK(authjs_response_header_count(NULL) == 0, "response_header_count(NULL)");
+    CHECK(authjs_response_header_name(NULL, 0) == NULL, "response_header_name(NULL)");
+    CHECK(authjs_response_header_value(NULL, 0) == NULL, "response_header_value(NULL)");
+    CHECK(authjs_response_header(NULL, "a") == NULL, "response_header(NULL)");
+    {
+        size_t len = 7;
+        CHECK(authjs_response_body(NULL, &len) == NULL && len == 7, "response_body(NULL)");
+    }
+    CHECK(authjs_session_field_kind(NULL, "role") == AUTHJS_VALUE_MISSING,
+          "session_field_kind(NULL)");
 }
 
 static void test_null_arguments(AuthjsClient *c) {
@@ -89,6 +102,10 @@ static void test_null_arguments(AuthjsClient *c) {
     AuthjsSession *session = (AuthjsSession *)SENTINEL;
     AuthjsSignInResult *result = (AuthjsSignInResult *)SENTINEL;
     AuthjsProviders *providers = (AuthjsProviders *)SENTINEL;
+    AuthjsResponse *response = (AuthjsResponse *)SENTINEL;
+    double number = 7;
+    bool flag = true;
+    AuthjsHeader null_name = {NULL, "v"};
     const AuthjsStatus N = AUTHJS_ERR_NULL_ARGUMENT;
     harness_context = "NULL arguments";
 
@@ -114,6 +131,11 @@ static void test_null_arguments(AuthjsClient *c) {
     CHECK_STATUS(authjs_sign_in_result(NULL, "credentials", NULL, NULL, &result), N);
     CHECK_STATUS(authjs_get_providers_object(NULL, &providers), N);
     CHECK_STATUS(authjs_session_get(NULL, "role", &out), N);
+    CHECK_STATUS(authjs_session_get_string(NULL, "role", &out), N);
+    CHECK_STATUS(authjs_session_get_number(NULL, "role", &number), N);
+    CHECK_STATUS(authjs_session_get_bool(NULL, "role", &flag), N);
+    CHECK_STATUS(authjs_request_object(NULL, "GET", "/api/me", NULL, 0, NULL, 0, &response), N);
+    CHECK_STATUS(authjs_response_json(NULL, &out), N);
 
     /* NULL out-parameters (checked before any request is made). */
     CHECK_STATUS(authjs_get_session(c, NULL), N);
@@ -129,11 +151,21 @@ static void test_null_arguments(AuthjsClient *c) {
     CHECK_STATUS(authjs_get_session_object(c, NULL), N);
     CHECK_STATUS(authjs_sign_in_result(c, "credentials", NULL, NULL, NULL), N);
     CHECK_STATUS(authjs_get_providers_object(c, NULL), N);
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", NULL, 0, NULL, 0, NULL), N);
 
     /* NULL required strings. */
     CHECK_STATUS(authjs_complete_sign_in(c, NULL, &out), N);
     CHECK_STATUS(authjs_request(c, NULL, "/api/me", NULL, &out), N);
     CHECK_STATUS(authjs_request(c, "GET", NULL, NULL, &out), N);
+    CHECK_STATUS(authjs_request_object(c, NULL, "/api/me", NULL, 0, NULL, 0, &response), N);
+    CHECK_STATUS(authjs_request_object(c, "GET", NULL, NULL, 0, NULL, 0, &response), N);
+    /* Headers or a body announced by a length but NULL. */
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", NULL, 1, NULL, 0, &response), N);
+    CHECK(contains(authjs_last_error_message(), "headers"), "message names headers");
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", NULL, 0, NULL, 3, &response), N);
+    CHECK(contains(authjs_last_error_message(), "body"), "message names body");
+    CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", &null_name, 1, NULL, 0, &response),
+                 N);
     CHECK_STATUS(authjs_save_cookies(c, NULL), N);
     CHECK_STATUS(authjs_load_cookies(c, NULL), N);
 
@@ -142,6 +174,8 @@ static void test_null_arguments(AuthjsClient *c) {
     CHECK(session == (AuthjsSession *)SENTINEL, "session written on failure");
     CHECK(result == (AuthjsSignInResult *)SENTINEL, "result written on failure");
     CHECK(providers == (AuthjsProviders *)SENTINEL, "providers written on failure");
+    CHECK(response == (AuthjsResponse *)SENTINEL, "response written on failure");
+    CHECK(number == 7 && flag, "number or bool written on failure");
 }
 
 static void test_invalid_utf8(AuthjsClient *c) {
@@ -166,6 +200,12 @@ static void test_invalid_utf8(AuthjsClient *c) {
     CHECK_STATUS(authjs_request(c, BAD_UTF8, "/api/me", NULL, &out), U);
     CHECK_STATUS(authjs_request(c, "GET", BAD_UTF8, NULL, &out), U);
     CHECK_STATUS(authjs_request(c, "POST", "/api/echo", BAD_UTF8, &out), U);
+    {
+        AuthjsResponse *response = (AuthjsResponse *)SENTINEL;
+        AuthjsHeader bad = {"X-A", BAD_UTF8};
+        CHECK_STATUS(authjs_request_object(c, "GET", "/api/me", &bad, 1, NULL, 0, &response), U);
+        CHECK(response == (AuthjsResponse *)SENTINEL, "response written on failure");
+    }
     CHECK(out == SENTINEL, "out_json written on failure");
     CHECK(result == (AuthjsSignInResult *)SENTINEL, "result written on failure");
 }
@@ -383,21 +423,51 @@ static void test_last_error_rules(AuthjsClient *c) {
     CHECK(authjs_last_error_status() == AUTHJS_OK, "success did not clear the status");
 }
 
-static void test_fake_server_faults(void) {
-    fake_server fake;
-    char url[64];
+/* A client for a scenario of the shared fault server (tests/fault-server): its URL is
+ * AUTHJS_TEST_FAULT_URL/<scenario>, the path being the base path. */
+static AuthjsClient *fault_client(const char *fault_url, const char *scenario, const char *ua) {
+    char url[512], options[256];
+    AuthjsClient *c;
+    snprintf(url, sizeof url, "%s/%s", fault_url, scenario);
+    snprintf(options, sizeof options, "{\"userAgent\": \"%s\"}", ua);
+    c = authjs_client_new(url, options);
+    CHECK(c != NULL, "client for %s", url);
+    return c;
+}
+
+/* How many requests with user agent `ua` reached `route` ("POST /S/callback/credentials"),
+ * from the fault server's request log; -1 when it cannot be read. */
+static int fault_requests(AuthjsClient *c, const char *ua, const char *route) {
+    char path[256], key[256];
+    AuthjsResponse *r = NULL;
+    const char *body, *at;
+    int n = -1;
+    snprintf(path, sizeof path, "/__requests?ua=%s", ua);
+    snprintf(key, sizeof key, "\"%s\":", route);
+    if (CHECK_STATUS(authjs_request_object(c, "GET", path, NULL, 0, NULL, 0, &r), AUTHJS_OK)) {
+        body = (const char *)authjs_response_body(r, NULL);
+        at = strstr(body, key);
+        n = at != NULL ? atoi(at + strlen(key)) : 0;
+        authjs_response_free(r);
+    }
+    return n;
+}
+
+static void test_faults(void) {
+    const char *fault_url = getenv("AUTHJS_TEST_FAULT_URL");
+    char ua[64];
     char *out = SENTINEL;
     AuthjsClient *c;
-    harness_context = "faults (fake server)";
-    if (fake_start(&fake) != 0) {
-        CHECK(0, "cannot start the fake server");
+    int n;
+    harness_context = "faults (shared fault server)";
+    if (!CHECK(fault_url != NULL, "AUTHJS_TEST_FAULT_URL is not set: run me under "
+                                  "tests/servers/with-servers.sh")) {
         return;
     }
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", fake.port);
+    snprintf(ua, sizeof ua, "authjs-c-test_basics-%ld", (long)getpid());
 
     /* HTML where JSON is expected: a wrong base path. */
-    c = authjs_client_new(url, "{\"basePath\": \"/html/auth\"}");
-    CHECK(c != NULL, "client");
+    c = fault_client(fault_url, "html-200", ua);
     CHECK_STATUS(authjs_get_session(c, &out), AUTHJS_ERR_PROTOCOL);
     CHECK(contains(authjs_last_error_message(), "HTML"), "protocol message: %s",
           authjs_last_error_message());
@@ -405,25 +475,33 @@ static void test_fake_server_faults(void) {
     authjs_client_free(c);
 
     /* HTTP 500. */
-    c = authjs_client_new(url, "{\"basePath\": \"/broken/auth\"}");
+    c = fault_client(fault_url, "server-error", ua);
     CHECK_STATUS(authjs_get_session(c, &out), AUTHJS_ERR_HTTP);
     CHECK(contains(authjs_last_error_message(), "500"), "http message: %s",
           authjs_last_error_message());
     authjs_client_free(c);
 
-    /* The server rejects the CSRF token, again after a fresh one. */
-    c = authjs_client_new(url, "{\"basePath\": \"/csrf-reject/auth\"}");
+    /* The server rejects the CSRF token, again after a fresh one (v4 and v5 shapes). */
+    c = fault_client(fault_url, "csrf-rejected-v4", ua);
     CHECK_STATUS(authjs_sign_in(c, "credentials",
                                 "{\"username\": \"alice\", \"password\": \"pw-SECRET\"}", NULL,
                                 &out),
                  AUTHJS_ERR_CSRF);
     CHECK(!contains(authjs_last_error_message(), "pw-SECRET"), "message leaks the password");
-    CHECK(!contains(authjs_last_error_message(), "fake-csrf-token"), "message leaks the token");
+    n = fault_requests(c, ua, "POST /csrf-rejected-v4/callback/credentials");
+    CHECK(n == 2, "one retry with a fresh token, then the error (%d POSTs)", n);
     CHECK_STATUS(authjs_sign_out(c, NULL, &out), AUTHJS_ERR_CSRF);
+    authjs_client_free(c);
+    c = fault_client(fault_url, "csrf-rejected-v5", ua);
+    CHECK_STATUS(authjs_sign_in(c, "credentials",
+                                "{\"username\": \"alice\", \"password\": \"pw-SECRET\"}", NULL,
+                                &out),
+                 AUTHJS_ERR_CSRF);
+    CHECK(!contains(authjs_last_error_message(), "pw-SECRET"), "message leaks the password");
     authjs_client_free(c);
 
     /* A WebAuthn provider, and a provider the server does not have. */
-    c = authjs_client_new(url, "{\"basePath\": \"/x/auth\"}");
+    c = fault_client(fault_url, "webauthn", ua);
     CHECK_STATUS(authjs_sign_in(c, "passkey", NULL, NULL, &out),
                  AUTHJS_ERR_UNSUPPORTED_PROVIDER);
     CHECK_STATUS(authjs_sign_in(c, "nope", NULL, NULL, &out), AUTHJS_ERR_UNKNOWN_PROVIDER);
@@ -432,7 +510,6 @@ static void test_fake_server_faults(void) {
     authjs_client_free(c);
 
     CHECK(out == SENTINEL, "out_json written on failure");
-    fake_stop(&fake);
 }
 
 int main(void) {
@@ -454,6 +531,6 @@ int main(void) {
         test_last_error_rules(down);
         authjs_client_free(down);
     }
-    test_fake_server_faults();
+    test_faults();
     return finish("test_basics");
 }

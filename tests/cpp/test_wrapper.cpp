@@ -120,8 +120,19 @@ void test_flow() {
         CHECK(session->user_email() == "alice@example.com", "email");
         CHECK(session->user_image() == "https://example.com/alice.png", "image");
         CHECK(session->expires().has_value(), "expires");
-        CHECK(session->get("role") == "\"admin\"", "role");
-        CHECK(!session->get("no-such-field"), "missing field");
+        CHECK(session->get_string("role") == std::optional<std::string>("admin"), "role");
+        CHECK(session->kind("role") == authjs::ValueKind::String, "role kind");
+        CHECK(session->kind("user") == authjs::ValueKind::Object, "user kind");
+        CHECK(session->kind("no-such-field") == authjs::ValueKind::Missing, "missing kind");
+        CHECK(!session->get_string("no-such-field"), "missing field");
+        CHECK(!session->get_string("user"), "an object is not a string");
+        CHECK(session->get_number("paddingLength") == std::optional<double>(0), "number");
+        CHECK(!session->get_number("role"), "a string is not a number");
+        CHECK(!session->get_bool("role"), "a string is not a boolean");
+        CHECK(contains(session->get_json("user").value_or("").c_str(), "\"name\":\"Alice"),
+              "user as JSON");
+        CHECK(session->get_json("role") == std::optional<std::string>("\"admin\""),
+              "role as JSON");
         CHECK(contains(session->json().c_str(), "Alice Liddell"), "json");
         CHECK(session->get_raw() != nullptr, "get_raw");
         authjs::Session moved = std::move(*session);
@@ -130,10 +141,34 @@ void test_flow() {
         CHECK(!session->user_name(), "moved-from session name");
     }
 
-    CHECK(contains(c.request("GET", "/api/me").c_str(), "\"status\":200"), "/api/me");
-    CHECK(contains(c.request("POST", "/api/echo", std::string("hi there")).c_str(),
-                   "hi there"),
-          "/api/echo");
+    {
+        authjs::Response me = c.request("GET", "/api/me");
+        CHECK(me.status == 200, "/api/me status %u", static_cast<unsigned>(me.status));
+        CHECK(contains(me.body.c_str(), "\"role\":\"admin\""), "/api/me body");
+        CHECK(!me.headers.empty(), "/api/me headers");
+        CHECK(contains(me.header("Content-Type").value_or("").c_str(), "application/json"),
+              "header by name");
+        CHECK(!me.header("x-no-such-header"), "absent header");
+        authjs::Response copy = me;
+        CHECK(copy.header("content-type") == me.header("CONTENT-TYPE"), "copied response");
+
+        auto echo = c.request("POST", "/api/echo", std::string("hi there"));
+        CHECK(echo.status == 200 && contains(echo.body.c_str(), "\"body\":\"hi there\"") &&
+                  contains(echo.body.c_str(), "text/plain"),
+              "/api/echo: %s", echo.body.c_str());
+        auto typed = c.request("POST", "/api/echo", std::string("<x/>"),
+                               {{"Content-Type", "application/xml"}});
+        CHECK(contains(typed.body.c_str(), "\"contentType\":\"application/xml\""),
+              "typed by a header: %s", typed.body.c_str());
+        auto binary = c.request("POST", "/api/echo", std::string("\0\xff", 2));
+        CHECK(contains(binary.body.c_str(), "application/octet-stream"), "binary: %s",
+              binary.body.c_str());
+        CHECK(contains(c.request_json("GET", "/api/me").c_str(), "\"status\":200"),
+              "request_json");
+        expect_error(AUTHJS_ERR_INVALID_ARGUMENT, "Cookie header", [&] {
+            (void)c.request("GET", "/api/me", {{"Cookie", "a=b"}});
+        });
+    }
     CHECK(contains(c.cookie_header().c_str(), "session-token="), "cookie header");
 
     std::string path = "/tmp/authjs-cpp-" + std::to_string(getpid()) + ".json";
