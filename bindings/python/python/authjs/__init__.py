@@ -281,7 +281,11 @@ class Client:
       the connect timeout (default 10 s).
     - ``ca_cert``: an extra trusted root CA, as a path or PEM ``bytes``/``str``.
     - ``cookie_file``: the cookie jar's file: loaded now if it exists and rewritten
-      (mode 0600) whenever cookies change, so another process stays signed in.
+      (mode 0600) whenever cookies change, so another process stays signed in. The
+      file is shared safely with other clients and processes (the CLI, workers):
+      writes merge under a lock, a sign-out anywhere wins, and this client re-reads
+      the file before each call when another process wrote it (docs/cli.md,
+      "Sharing one jar"). A forked worker never reuses the parent's connections.
     - ``cookie_header``: seeds the jar from a ``Cookie:`` header (``name=value; ...``).
     - ``proxy``: a proxy URL, or ``"env"`` for ``HTTPS_PROXY``/``NO_PROXY``.
 
