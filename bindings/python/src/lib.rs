@@ -14,6 +14,7 @@
 //! `gil_used = false`.
 
 mod interruptible;
+mod watch;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
@@ -876,5 +877,6 @@ fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
     m.add_function(wrap_pyfunction!(parse_json, m)?)?;
     m.add("__version__", authjs::VERSION)?;
+    watch::register(m)?;
     Ok(())
 }

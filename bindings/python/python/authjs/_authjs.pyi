@@ -86,3 +86,48 @@ class Client:
     def load_cookies(self, path: _Path) -> None: ...
 
 def parse_json(status: int, body: bytes) -> Any: ...
+
+# Session lifecycle (issue 13): bindings/python/src/watch.rs.
+
+from typing import Callable
+
+class _EventDict(TypedDict, total=False):
+    event: str
+    status: str
+    session: Optional[_SessionDict]
+    reason: str
+    kind: str
+    message: str
+
+def client_status(client: Client) -> str: ...
+@final
+class Watch:
+    def __new__(
+        cls,
+        client: Client,
+        *,
+        interval: float,
+        refetch_when_offline: bool = True,
+        emit_refreshed: bool = False,
+        file_check_interval: float,
+    ) -> Watch: ...
+    def next_event(self, timeout: Optional[float] = None) -> Optional[_EventDict]: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+
+@final
+class Watcher:
+    def __new__(
+        cls,
+        client: Client,
+        callback: Callable[[_EventDict], object],
+        *,
+        interval: float,
+        refetch_when_offline: bool = True,
+        emit_refreshed: bool = False,
+        file_check_interval: float,
+    ) -> Watcher: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
