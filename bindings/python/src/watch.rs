@@ -5,6 +5,7 @@
 //! the typed objects from the dicts made here.
 
 use super::{Client, CoreResultExt, interruptible, invalid, seconds_arg, session_to_py};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::collections::VecDeque;
@@ -217,7 +218,7 @@ impl Watcher {
     ) -> PyResult<Self> {
         let py = client.py();
         if !callback.is_callable() {
-            return Err(invalid(py, "callback must be callable"));
+            return Err(PyTypeError::new_err("callback must be callable"));
         }
         let options = options(
             interval,

@@ -226,6 +226,9 @@ class Watcher:
 
 
 def _wrap_callback(callback: Callable[[Event], object]) -> Callable[[Mapping[str, Any]], None]:
+    if not callable(callback):
+        raise TypeError(f"callback must be callable, not {type(callback).__name__}")
+
     def deliver(d: Mapping[str, Any]) -> None:
         callback(_event(d))
 
