@@ -14,6 +14,7 @@
 //! `gil_used = false`.
 
 mod interruptible;
+mod watch;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeEncodeError};
 use pyo3::prelude::*;
@@ -862,5 +863,6 @@ fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ERROR_KINDS", error_kinds(m.py())?)?;
     // The wrapper's `timeout=` default: the core's, not a second copy of it.
     m.add("DEFAULT_TIMEOUT", authjs::DEFAULT_TIMEOUT.as_secs_f64())?;
+    watch::register(m)?;
     Ok(())
 }

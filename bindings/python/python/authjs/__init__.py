@@ -454,3 +454,102 @@ class Client:
             f"<authjs.Client {self._native.base_url} "
             f"cookies={self._native.cookie_count}{state}>"
         )
+
+    # ----- session lifecycle (SessionProvider / useSession) -----------------------------
+
+    @property
+    def status(self) -> Status:
+        """``useSession().status``, without a request: ``"loading"`` until the client
+        first learns the session (any call that reads it), then ``"authenticated"`` or
+        ``"unauthenticated"``. A :class:`Status`, which is a ``str``."""
+        return Status(_authjs.client_status(self._native))
+
+    def watch(
+        self,
+        *,
+        interval: float = 300.0,
+        refetch_when_offline: bool = True,
+        emit_refreshed: bool = False,
+        file_check_interval: float = 0.2,
+        timeout: Optional[float] = None,
+    ) -> Watch:
+        """Watches the session like ``SessionProvider``, on the caller's thread (no
+        thread is started): iterate over the returned :class:`Watch` for the events
+        (see :mod:`authjs.lifecycle`).
+
+        It refetches the session every ``interval`` seconds while the jar holds a
+        session cookie (``refetchInterval``; each refetch stores the re-issued cookie,
+        so a short ``maxAge`` stays alive), checks the cookie file every
+        ``file_check_interval`` seconds for other processes' changes, and reports each
+        transition once. ``refetch_when_offline=False`` pauses the timer after a failed
+        refetch (``refetchWhenOffline``); ``emit_refreshed=True`` also reports
+        :class:`Refreshed`. Iteration ends after ``timeout`` seconds without an event
+        (``None``: never) or when the watch is closed; the waits release the GIL and
+        Ctrl-C interrupts them. Bad options raise :class:`InvalidArgumentError`.
+        """
+        native = _authjs.Watch(
+            self._native,
+            interval=interval,
+            refetch_when_offline=refetch_when_offline,
+            emit_refreshed=emit_refreshed,
+            file_check_interval=file_check_interval,
+        )
+        return Watch(native, timeout)
+
+    def watch_in_background(
+        self,
+        callback: Callable[[Event], object],
+        *,
+        interval: float = 300.0,
+        refetch_when_offline: bool = True,
+        emit_refreshed: bool = False,
+        file_check_interval: float = 0.2,
+    ) -> Watcher:
+        """Like :meth:`watch`, on a thread of its own (named ``authjs-watcher``):
+        ``callback(event)`` is called on that thread. Like a daemon thread it never
+        keeps the interpreter alive. Close the :class:`Watcher` (or use ``with``) to
+        stop it; it is stopped at interpreter exit too.
+        """
+        return Watcher(
+            _authjs.Watcher(
+                self._native,
+                _lifecycle._wrap_callback(callback),
+                interval=interval,
+                refetch_when_offline=refetch_when_offline,
+                emit_refreshed=emit_refreshed,
+                file_check_interval=file_check_interval,
+            )
+        )
+
+
+# Session lifecycle (issue 13): imported last, it builds on Session.
+from typing import Callable  # noqa: E402
+
+from . import lifecycle as _lifecycle  # noqa: E402
+from .lifecycle import (  # noqa: E402
+    Event,
+    Initial,
+    Offline,
+    Online,
+    Refreshed,
+    SignedIn,
+    SignedOut,
+    Status,
+    Updated,
+    Watch,
+    Watcher,
+)
+
+__all__ += [
+    "Status",
+    "Event",
+    "Initial",
+    "SignedIn",
+    "Updated",
+    "Refreshed",
+    "SignedOut",
+    "Offline",
+    "Online",
+    "Watch",
+    "Watcher",
+]

@@ -4,9 +4,19 @@ Private: use :mod:`authjs`, which wraps this module and builds typed results.
 """
 
 import os
-from typing import Any, Mapping, Sequence, Optional, Tuple, TypedDict, Union, final
+from typing import Any, Callable, Mapping, Sequence, Optional, Tuple, TypedDict, Union, final
 
-__all__ = ["Client", "parse_json", "redact_url", "__version__", "ERROR_KINDS", "DEFAULT_TIMEOUT"]
+__all__ = [
+    "Client",
+    "parse_json",
+    "redact_url",
+    "__version__",
+    "ERROR_KINDS",
+    "DEFAULT_TIMEOUT",
+    "client_status",
+    "Watch",
+    "Watcher",
+]
 
 __version__: str
 
@@ -96,3 +106,47 @@ class Client:
 
 def parse_json(status: int, body: bytes) -> Any: ...
 def redact_url(url: str) -> str: ...
+
+# Session lifecycle (issue 13): bindings/python/src/watch.rs.
+
+
+class _EventDict(TypedDict, total=False):
+    event: str
+    status: str
+    session: Optional[_SessionDict]
+    reason: str
+    kind: str
+    message: str
+
+def client_status(client: Client) -> str: ...
+@final
+class Watch:
+    def __new__(
+        cls,
+        client: Client,
+        *,
+        interval: float,
+        refetch_when_offline: bool = True,
+        emit_refreshed: bool = False,
+        file_check_interval: float,
+    ) -> Watch: ...
+    def next_event(self, timeout: Optional[float] = None) -> Optional[_EventDict]: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
+
+@final
+class Watcher:
+    def __new__(
+        cls,
+        client: Client,
+        callback: Callable[[_EventDict], object],
+        *,
+        interval: float,
+        refetch_when_offline: bool = True,
+        emit_refreshed: bool = False,
+        file_check_interval: float,
+    ) -> Watcher: ...
+    @property
+    def closed(self) -> bool: ...
+    def close(self) -> None: ...
