@@ -29,10 +29,12 @@ mod client;
 mod objects;
 mod options;
 mod status;
+mod watch;
 
 pub use client::*;
 pub use objects::*;
 pub use status::*;
+pub use watch::*;
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, CString, c_char};

@@ -415,3 +415,10 @@ pub unsafe extern "C" fn authjs_providers_callback_url(
     // SAFETY: forwarded contract.
     unsafe { provider_field(providers, index, |p| &p.callback_url) }
 }
+
+impl AuthjsSession {
+    /// A session object for another ffi module (the events of `src/ffi/watch.rs`).
+    pub(crate) fn from_session(session: Session) -> FfiResult<AuthjsSession> {
+        Self::new(session)
+    }
+}
