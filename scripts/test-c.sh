@@ -153,7 +153,7 @@ STATIC_LINE="$(pkg-config --libs --static authjs)"
 read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
-C_TESTS=(test_basics test_api test_threads test_fork)
+C_TESTS=(test_basics test_api test_threads test_fork test_watch)
 build() { # variant
   local variant="$1" out="$WORK/bin/$1"
   local -a extra libs
@@ -211,6 +211,7 @@ run_all() { # variant [wrapper...]  (every program against every server)
     run_example "$variant example_c [$name]" "$@" "$bin/example_c" "$url" "${ca_arg[@]}"
     run_example "$variant example_cpp [$name]" "$@" "$bin/example_cpp" "$url" "${ca_arg[@]}"
   done
+  run "$variant test_watch [v5]" "$@" "$bin/test_watch" "$AUTHJS_TEST_V5_URL"
 }
 
 # ---------------------------------------------------------------------------------
