@@ -409,7 +409,10 @@ unsafe impl Send for UserData {}
 /// Thread safety: `authjs_watcher_next_event` may be called from several threads (one
 /// waits at a time); only `authjs_watcher_free` must not race with other calls.
 pub struct AuthjsWatcher {
-    inner: Option<crate::Watcher>,
+    /// In a mutex because the core's `Watcher` is `Send` but not `Sync` (its event
+    /// receiver is not): concurrent `authjs_watcher_next_event` callers wait their turn
+    /// here, as the core's own pull lock would make them do anyway.
+    inner: Mutex<Option<crate::Watcher>>,
     /// `Some` for a watcher with a callback.
     gate: Option<Arc<Gate>>,
 }
@@ -427,7 +430,8 @@ impl Drop for AuthjsWatcher {
             }
         }
         // Joins the thread within 100 ms, or lets it finish its refetch by itself.
-        drop(self.inner.take());
+        let inner = self.inner.get_mut().unwrap_or_else(|p| p.into_inner());
+        drop(inner.take());
     }
 }
 
@@ -571,7 +575,7 @@ pub unsafe extern "C" fn authjs_watcher_start(
         };
         let inner = c.watch_in_background(options, boxed)?;
         let w = AuthjsWatcher {
-            inner: Some(inner),
+            inner: Mutex::new(Some(inner)),
             gate,
         };
         // SAFETY: checked non-NULL above.
@@ -605,7 +609,8 @@ pub unsafe extern "C" fn authjs_watcher_next_event(
                 "this watcher was started with a callback: its events go to the callback",
             ));
         }
-        let Some(inner) = w.inner.as_ref() else {
+        let inner = w.inner.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(inner) = inner.as_ref() else {
             return Err(Failure::invalid("the watcher was stopped"));
         };
         let obj = match inner.next_event(Duration::from_millis(timeout_ms)) {
@@ -640,6 +645,15 @@ pub unsafe extern "C" fn authjs_watcher_free(watcher: *mut AuthjsWatcher) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The header promises `authjs_watcher_next_event` from several threads and
+    /// immutable, shareable events.
+    #[test]
+    fn handles_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<AuthjsWatcher>();
+        assert_send_sync::<AuthjsEvent>();
+    }
 
     #[test]
     fn options_map_onto_the_core() {

@@ -564,6 +564,68 @@ static void test_pull_details(void) {
     seen_destroy(&s);
 }
 
+/* authjs_watcher_next_event from two threads at once: each event goes to one of them. */
+typedef struct {
+    AuthjsWatcher *w;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int got;
+    AuthjsEventKind kinds[2];
+    int failed;
+} pullers;
+
+static void *pull_one(void *arg) {
+    pullers *p = (pullers *)arg;
+    AuthjsEvent *e = NULL;
+    AuthjsStatus st = authjs_watcher_next_event(p->w, 5000, &e);
+    pthread_mutex_lock(&p->lock);
+    if (st != AUTHJS_OK || e == NULL) {
+        p->failed++;
+    } else if (p->got < 2) {
+        p->kinds[p->got] = authjs_event_kind(e);
+    }
+    if (e != NULL) {
+        p->got++;
+    }
+    pthread_cond_broadcast(&p->changed);
+    pthread_mutex_unlock(&p->lock);
+    authjs_event_free(e);
+    return NULL;
+}
+
+static void test_pull_from_two_threads(void) {
+    AuthjsClient *c = new_client(base_url);
+    pullers p;
+    pthread_t a, b;
+    harness_context = "pull from two threads";
+    if (c == NULL) {
+        return;
+    }
+    memset(&p, 0, sizeof p);
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_cond_init(&p.changed, NULL);
+    if (CHECK_STATUS(authjs_watcher_start(c, NULL, NULL, NULL, &p.w), AUTHJS_OK)) {
+        pthread_create(&a, NULL, pull_one, &p);
+        pthread_create(&b, NULL, pull_one, &p);
+        pthread_mutex_lock(&p.lock);
+        while (p.got + p.failed < 1) {
+            pthread_cond_wait(&p.changed, &p.lock);
+        }
+        pthread_mutex_unlock(&p.lock);
+        sign_in(c);
+        pthread_join(a, NULL);
+        pthread_join(b, NULL);
+        CHECK(p.failed == 0 && p.got == 2, "%d events, %d failures", p.got, p.failed);
+        CHECK(p.kinds[0] == AUTHJS_EVENT_INITIAL && p.kinds[1] == AUTHJS_EVENT_SIGNED_IN,
+              "kinds %d, %d", (int)p.kinds[0], (int)p.kinds[1]);
+        sign_out(c);
+        authjs_watcher_free(p.w);
+    }
+    pthread_mutex_destroy(&p.lock);
+    pthread_cond_destroy(&p.changed);
+    authjs_client_free(c);
+}
+
 /* A server that cannot be reached: LOADING, then OFFLINE with the network status. */
 static void test_offline(void) {
     char url[64];
@@ -624,6 +686,7 @@ int main(int argc, char **argv) {
     test_free_from_the_callback();
     test_pull_watcher();
     test_pull_details();
+    test_pull_from_two_threads();
     test_offline();
     return finish("test_watch");
 }
