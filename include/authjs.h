@@ -817,7 +817,8 @@ void authjs_event_free(struct AuthjsEvent *event);
  * `authjs_watcher_next_event`. Otherwise it is called on the watcher's thread with
  * each event (see `AuthjsWatchCallback`) and `user_data`, which the library passes
  * through untouched and which must stay usable on that thread until
- * `authjs_watcher_free` returns.
+ * `authjs_watcher_free` returns. An event the C types cannot carry (a NUL byte in a
+ * user field of the session) is not passed to the callback.
  *
  * Errors: `AUTHJS_ERR_INVALID_ARGUMENT` for bad options (nothing is started),
  * `AUTHJS_ERR_IO` when the thread cannot be started. Ownership: `*out_watcher` is
