@@ -161,6 +161,125 @@ typedef enum AuthjsValueKind {
 } AuthjsValueKind;
 
 /**
+ * What `useSession()` calls `status`, as a C enum (`authjs_client_status`,
+ * `authjs_event_status`). `authjs_session_status_name` gives the JS name.
+ */
+enum AuthjsSessionStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * `"loading"`: the client has not learned the session yet.
+     */
+    AUTHJS_SESSION_LOADING = 0,
+    /**
+     * `"authenticated"`: signed in.
+     */
+    AUTHJS_SESSION_AUTHENTICATED = 1,
+    /**
+     * `"unauthenticated"`: signed out.
+     */
+    AUTHJS_SESSION_UNAUTHENTICATED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum AuthjsSessionStatus AuthjsSessionStatus;
+#else
+typedef uint32_t AuthjsSessionStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The kind of an `AuthjsEvent` (`authjs_event_kind`); `authjs_event_name` gives the
+ * name the JSON and the other front ends use (`"signed_in"`, ...).
+ */
+enum AuthjsEventKind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * `"initial"`: the state when the watcher started (always its first event);
+     * `authjs_event_status` says which, `authjs_event_session` has the session when
+     * authenticated. LOADING when the first refetch failed (an OFFLINE event follows).
+     */
+    AUTHJS_EVENT_INITIAL = 0,
+    /**
+     * `"signed_in"`: signed in (from signed out); carries the session.
+     */
+    AUTHJS_EVENT_SIGNED_IN = 1,
+    /**
+     * `"updated"`: the user data changed; carries the new session.
+     */
+    AUTHJS_EVENT_UPDATED = 2,
+    /**
+     * `"refreshed"`: only `expires` moved (only with `"emitRefreshed": true`);
+     * carries the session.
+     */
+    AUTHJS_EVENT_REFRESHED = 3,
+    /**
+     * `"signed_out"`: signed out; `authjs_event_reason` says why.
+     */
+    AUTHJS_EVENT_SIGNED_OUT = 4,
+    /**
+     * `"offline"`: a refetch failed (network, timeout, HTTP error, not Auth.js). Not a
+     * sign-out: the session keeps its last known value. `authjs_event_error_status`
+     * and `authjs_event_error_message` say what failed.
+     */
+    AUTHJS_EVENT_OFFLINE = 5,
+    /**
+     * `"online"`: a refetch succeeded again after OFFLINE.
+     */
+    AUTHJS_EVENT_ONLINE = 6,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum AuthjsEventKind AuthjsEventKind;
+#else
+typedef uint32_t AuthjsEventKind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Why a session ended (`authjs_event_reason`); `authjs_event_reason_name` gives the
+ * name (`"local"`, `"other_process"`, `"expired"`, `"server"`).
+ */
+enum AuthjsSignOutReason
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The event is not a SIGNED_OUT event (or the event is NULL).
+     */
+    AUTHJS_SIGN_OUT_REASON_NONE = 0,
+    /**
+     * `"local"`: this client signed out (or cleared its cookies).
+     */
+    AUTHJS_SIGN_OUT_REASON_LOCAL = 1,
+    /**
+     * `"other_process"`: another client or process sharing the cookie file signed out.
+     */
+    AUTHJS_SIGN_OUT_REASON_OTHER_PROCESS = 2,
+    /**
+     * `"expired"`: the session's `expires` passed (known locally, without a request).
+     */
+    AUTHJS_SIGN_OUT_REASON_EXPIRED = 3,
+    /**
+     * `"server"`: the server no longer accepts the session cookie.
+     */
+    AUTHJS_SIGN_OUT_REASON_SERVER = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum AuthjsSignOutReason AuthjsSignOutReason;
+#else
+typedef uint32_t AuthjsSignOutReason;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A client for one Auth.js server: its connection pool, cookie jar and settings.
  *
  * Created by `authjs_client_new`, released by `authjs_client_free`.
@@ -171,6 +290,21 @@ typedef enum AuthjsValueKind {
  * not race with other calls on the same handle.
  */
 typedef struct AuthjsClient AuthjsClient;
+
+/**
+ * One event of a watcher. Immutable: the accessors may be called from several
+ * threads at once.
+ *
+ * Two lifetimes, depending on how it was obtained:
+ * - passed to an `AuthjsWatchCallback`: borrowed for the duration of that call only;
+ *   do not free it, and copy what you need before the callback returns;
+ * - from `authjs_watcher_next_event`: owned by the caller, released with
+ *   `authjs_event_free`.
+ *
+ * Pointers borrowed from an event (names, message, session) stay valid as long as the
+ * event.
+ */
+typedef struct AuthjsEvent AuthjsEvent;
 
 /**
  * The server's providers as a native object, in id order. Created by
@@ -201,6 +335,19 @@ typedef struct AuthjsSession AuthjsSession;
 typedef struct AuthjsSignInResult AuthjsSignInResult;
 
 /**
+ * A watcher: a thread (named `authjs-watcher`) that keeps the session alive by
+ * refetching it on an interval, follows the cookie file shared with other processes,
+ * and reports one event per transition. Created by `authjs_watcher_start`, stopped
+ * and released by `authjs_watcher_free`.
+ *
+ * It holds its own reference to the client's state: the `AuthjsClient` may be freed
+ * first, the watcher keeps working. The thread never keeps the process from exiting.
+ * Thread safety: `authjs_watcher_next_event` may be called from several threads (one
+ * waits at a time); only `authjs_watcher_free` must not race with other calls.
+ */
+typedef struct AuthjsWatcher AuthjsWatcher;
+
+/**
  * One request header given by the caller: a name and a value, both NUL-terminated
  * UTF-8, borrowed for the duration of the call.
  */
@@ -214,6 +361,19 @@ typedef struct AuthjsHeader {
      */
     const char *value;
 } AuthjsHeader;
+
+/**
+ * The callback of a watcher: called on the WATCHER'S THREAD (named `authjs-watcher`,
+ * not the thread that started it), once per event, in order, never two at a time.
+ *
+ * `event` is borrowed for the duration of the call only (do not free it, do not keep
+ * it or pointers from it); `user_data` is the pointer given to
+ * `authjs_watcher_start`. The callback may call any `authjs_` function, on the same
+ * client too, and even `authjs_watcher_free` of its own watcher (it then is not
+ * called again). It must not unwind or `longjmp` out (a C++ callback catches its
+ * exceptions), and it should return promptly: the watcher's next refetch waits for it.
+ */
+typedef void (*AuthjsWatchCallback)(const struct AuthjsEvent *event, void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -724,6 +884,167 @@ const char *authjs_version(void);
  * `authjs_status_name` and `authjs_version` must not be passed here.
  */
 void authjs_string_free(char *s);
+
+/**
+ * The session status of a client, without a request: LOADING until the client first
+ * learned the session (a `getSession`, sign-in, sign-out, or a watcher's first
+ * refetch), then AUTHENTICATED or UNAUTHENTICATED.
+ *
+ * Returns LOADING when `client` is NULL. Does not change
+ * `authjs_last_error_message()`. Thread safety: safe from any thread.
+ */
+AuthjsSessionStatus authjs_client_status(struct AuthjsClient *client);
+
+/**
+ * The `useSession()` name of a status: `"loading"`, `"authenticated"` or
+ * `"unauthenticated"`; NULL for a number that is not an `AuthjsSessionStatus`.
+ *
+ * Takes a plain integer so that any value is safe to pass. Ownership: static; do not
+ * free it.
+ */
+const char *authjs_session_status_name(uint32_t status);
+
+/**
+ * The kind of an event. Returns AUTHJS_EVENT_INITIAL when `event` is NULL.
+ */
+AuthjsEventKind authjs_event_kind(const struct AuthjsEvent *event);
+
+/**
+ * The event's name, as in its JSON and in the other front ends: `"initial"`,
+ * `"signed_in"`, `"updated"`, `"refreshed"`, `"signed_out"`, `"offline"` or
+ * `"online"`; NULL when `event` is NULL. Ownership: static; do not free it.
+ */
+const char *authjs_event_name(const struct AuthjsEvent *event);
+
+/**
+ * The status an INITIAL event reports: writes it to `*out` and returns true. Returns
+ * false (and leaves `*out` alone) for every other kind of event, which carries no
+ * status (the JSON's `"status"` is only in `"initial"`), or when a pointer is NULL.
+ */
+bool authjs_event_status(const struct AuthjsEvent *event, AuthjsSessionStatus *out);
+
+/**
+ * Why a SIGNED_OUT event's session ended; AUTHJS_SIGN_OUT_REASON_NONE for every other
+ * kind of event or when `event` is NULL.
+ */
+AuthjsSignOutReason authjs_event_reason(const struct AuthjsEvent *event);
+
+/**
+ * The name of a SIGNED_OUT event's reason (`"local"`, `"other_process"`,
+ * `"expired"`, `"server"`, as in its JSON), or NULL for every other kind of event or
+ * when `event` is NULL. Ownership: static; do not free it.
+ */
+const char *authjs_event_reason_name(const struct AuthjsEvent *event);
+
+/**
+ * What an OFFLINE event's refetch failed with, as the status a call failing that way
+ * returns (`AUTHJS_ERR_NETWORK`, `AUTHJS_ERR_TIMEOUT`, `AUTHJS_ERR_HTTP`, ...);
+ * `AUTHJS_OK` for every other kind of event or when `event` is NULL. The event's JSON
+ * names it as the core's error kind (`"kind": "network"`).
+ */
+AuthjsStatus authjs_event_error_status(const struct AuthjsEvent *event);
+
+/**
+ * The message of an OFFLINE event's failure (no secrets), or NULL for every other
+ * kind of event or when `event` is NULL. Ownership: borrowed, valid as long as the
+ * event.
+ */
+const char *authjs_event_error_message(const struct AuthjsEvent *event);
+
+/**
+ * The session an event carries (INITIAL when authenticated, SIGNED_IN, UPDATED,
+ * REFRESHED), read with the `authjs_session_*` accessors; NULL for the other events
+ * or when `event` is NULL.
+ *
+ * Ownership: borrowed from the event: valid as long as the event, and never passed
+ * to `authjs_session_free`.
+ */
+const struct AuthjsSession *authjs_event_session(const struct AuthjsEvent *event);
+
+/**
+ * The event as JSON, the shape every front end shows (`authjs watch --json` prints
+ * the same): `{"event", "status"?, "session"?, "reason"?, "kind"?, "message"?}`.
+ * The session is a credential-free copy of what the server sent, but may hold
+ * personal data: log it with care.
+ *
+ * Ownership: `*out_json` is owned by the caller; release it with
+ * `authjs_string_free`. Written only on success.
+ */
+AuthjsStatus authjs_event_to_json(const struct AuthjsEvent *event, char **out_json);
+
+/**
+ * Releases an event from `authjs_watcher_next_event`. `event` may be NULL (nothing
+ * happens). Never pass the event a callback borrows. Pointers borrowed from it become
+ * invalid.
+ */
+void authjs_event_free(struct AuthjsEvent *event);
+
+/**
+ * Starts a watcher on `client`: a thread named `authjs-watcher` that refetches the
+ * session now (its first event is INITIAL) and then every `refetchIntervalMs` while
+ * the jar holds a session cookie (keep-alive for sliding expiry; no request while
+ * signed out), checks the cookie file every `fileCheckIntervalMs` for other
+ * processes' sign-ins and sign-outs, and reports each transition once. Operations on
+ * the client (`authjs_sign_in`, `authjs_update_session`, `authjs_sign_out`, ...)
+ * produce their events through the watcher too. A failed refetch is an OFFLINE event,
+ * never a sign-out.
+ *
+ * `options_json` may be NULL (the defaults) or a JSON object with any of (unknown
+ * keys are an error, `null` means "default"):
+ * - `"refetchIntervalMs"`: refetch interval (`refetchInterval`), 10 ms to 365 days,
+ *   default 300000 (5 minutes);
+ * - `"refetchWhenOffline"`: keep refetching on the interval while offline (default
+ *   true); false waits for the next sign of life instead;
+ * - `"emitRefreshed"`: report REFRESHED events when only `expires` moved (default
+ *   false);
+ * - `"fileCheckIntervalMs"`: how often the cookie file is checked, 10 ms to 365 days
+ *   (default 200; unused without `"cookieFile"`).
+ *
+ * `callback` may be NULL: then the events are pulled with
+ * `authjs_watcher_next_event`. Otherwise it is called on the watcher's thread with
+ * each event (see `AuthjsWatchCallback`) and `user_data`, which the library passes
+ * through untouched and which must stay usable on that thread until
+ * `authjs_watcher_free` returns. An event the C types cannot carry (a NUL byte in a
+ * user field of the session) is not passed to the callback.
+ *
+ * Errors: `AUTHJS_ERR_INVALID_ARGUMENT` for bad options (nothing is started),
+ * `AUTHJS_ERR_IO` when the thread cannot be started. Ownership: `*out_watcher` is
+ * owned by the caller; stop and release it with `authjs_watcher_free`. Written only
+ * on success.
+ */
+AuthjsStatus authjs_watcher_start(struct AuthjsClient *client,
+                                  const char *options_json,
+                                  AuthjsWatchCallback callback,
+                                  void *user_data,
+                                  struct AuthjsWatcher **out_watcher);
+
+/**
+ * The pull form: waits at most `timeout_ms` milliseconds (0: does not wait) for the
+ * watcher's next event and writes it to `*out_event`, or writes NULL when nothing
+ * happened in that time. Both are `AUTHJS_OK`, so a loop is
+ * `while (authjs_watcher_next_event(w, 1000, &e) == AUTHJS_OK) { if (e) ...; }`.
+ *
+ * Errors: `AUTHJS_ERR_INVALID_ARGUMENT` for a watcher started with a callback (its
+ * events go there), `AUTHJS_ERR_PROTOCOL` for an event the C types cannot carry (a
+ * NUL byte in the user's name; the event is lost). Ownership: a non-NULL
+ * `*out_event` is owned by the caller; release it with `authjs_event_free`. Written
+ * only on success. Thread safety: callers on several threads wait one at a time.
+ */
+AuthjsStatus authjs_watcher_next_event(struct AuthjsWatcher *watcher,
+                                       uint64_t timeout_ms,
+                                       struct AuthjsEvent **out_event);
+
+/**
+ * Stops and releases a watcher. `watcher` may be NULL (nothing happens).
+ *
+ * May block: up to 100 ms for the thread to end (a thread that is in the middle of a
+ * refetch finishes it by itself afterwards, storing its cookies as usual), and first,
+ * if the callback is running on the watcher's thread, until it returns. After this
+ * returns the callback is never called again and `user_data` is no longer used.
+ * May be called from the watcher's own callback. Events already obtained from
+ * `authjs_watcher_next_event` stay valid.
+ */
+void authjs_watcher_free(struct AuthjsWatcher *watcher);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -457,6 +457,10 @@ public:
         detail::check(authjs_load_cookies(raw_, path.c_str()));
     }
 
+    /// useSession().status, read without a request (authjs_client_status):
+    /// AUTHJS_SESSION_LOADING until the session is first learned.
+    AuthjsSessionStatus status() const noexcept { return authjs_client_status(raw_); }
+
 private:
     Response send(const std::string &method, const std::string &path_or_url,
                   const Headers &headers, const uint8_t *body, std::size_t body_len) const {
@@ -473,6 +477,196 @@ private:
     }
 
     AuthjsClient *raw_;
+};
+
+} // namespace authjs
+
+/* ----- session lifecycle (issue 13): authjs::Event, authjs::Watcher ---------------- */
+
+#include <chrono>
+#include <functional>
+
+namespace authjs {
+
+/// The useSession() name of a status: "loading", "authenticated", "unauthenticated".
+inline std::string status_name(AuthjsSessionStatus status) {
+    const char *name = authjs_session_status_name(static_cast<uint32_t>(status));
+    return name ? std::string(name) : std::string();
+}
+
+/// One event of a Watcher (see AuthjsEventKind). Move-only. An Event passed to a
+/// Watcher's callback only borrows the library's event: it is valid during the call
+/// only, so copy what you need out of it there. One from Watcher::next_event() owns
+/// its event.
+class Event {
+public:
+    /// Takes ownership of a non-NULL AuthjsEvent from authjs_watcher_next_event.
+    explicit Event(AuthjsEvent *owned) noexcept : raw_(owned), owned_(true) {}
+    Event(Event &&other) noexcept
+        : raw_(std::exchange(other.raw_, nullptr)), owned_(other.owned_) {}
+    Event &operator=(Event &&other) noexcept {
+        if (this != &other) {
+            release_owned();
+            raw_ = std::exchange(other.raw_, nullptr);
+            owned_ = other.owned_;
+        }
+        return *this;
+    }
+    Event(const Event &) = delete;
+    Event &operator=(const Event &) = delete;
+    ~Event() { release_owned(); }
+
+    /// The kind, e.g. AUTHJS_EVENT_SIGNED_IN.
+    AuthjsEventKind kind() const noexcept { return authjs_event_kind(raw_); }
+    /// The name, as in the JSON: "initial", "signed_in", "updated", "refreshed",
+    /// "signed_out", "offline", "online".
+    std::string name() const {
+        const char *n = authjs_event_name(raw_);
+        return n ? std::string(n) : std::string();
+    }
+    /// The status an "initial" event reports; std::nullopt for the other kinds.
+    std::optional<AuthjsSessionStatus> status() const noexcept {
+        AuthjsSessionStatus out = AUTHJS_SESSION_LOADING;
+        if (!authjs_event_status(raw_, &out)) {
+            return std::nullopt;
+        }
+        return out;
+    }
+    /// Why a "signed_out" event's session ended (AUTHJS_SIGN_OUT_REASON_NONE otherwise).
+    AuthjsSignOutReason reason() const noexcept { return authjs_event_reason(raw_); }
+    /// The reason's name ("local", "other_process", "expired", "server"), if any.
+    std::optional<std::string> reason_name() const {
+        return detail::borrowed(authjs_event_reason_name(raw_));
+    }
+    /// What an "offline" event's refetch failed with (AUTHJS_OK for other kinds).
+    AuthjsStatus error_status() const noexcept { return authjs_event_error_status(raw_); }
+    /// The message of an "offline" event's failure, if any.
+    std::optional<std::string> error_message() const {
+        return detail::borrowed(authjs_event_error_message(raw_));
+    }
+    /// True when the event carries a session (initial when authenticated, signed_in,
+    /// updated, refreshed).
+    bool has_session() const noexcept { return authjs_event_session(raw_) != nullptr; }
+    /// session.user.name of the event's session, if present.
+    std::optional<std::string> user_name() const {
+        return detail::borrowed(authjs_session_user_name(authjs_event_session(raw_)));
+    }
+    /// session.user.email of the event's session, if present.
+    std::optional<std::string> user_email() const {
+        return detail::borrowed(authjs_session_user_email(authjs_event_session(raw_)));
+    }
+    /// session.expires of the event's session, if present.
+    std::optional<std::string> expires() const {
+        return detail::borrowed(authjs_session_expires(authjs_event_session(raw_)));
+    }
+    /// The event's session as JSON, as the server sent it, if it carries one.
+    std::optional<std::string> session_json() const {
+        return detail::borrowed(authjs_session_json(authjs_event_session(raw_)));
+    }
+    /// The event as JSON: {"event", "status"?, "session"?, "reason"?, "kind"?,
+    /// "message"?}, the shape of every front end (authjs watch --json).
+    std::string json() const {
+        char *out = nullptr;
+        detail::check(authjs_event_to_json(raw_, &out));
+        return detail::take(out);
+    }
+
+    /// The underlying C event (owned by this Event or, in a callback, by the library).
+    const AuthjsEvent *get_raw() const noexcept { return raw_; }
+
+private:
+    friend class Watcher;
+    struct Borrow {};
+    Event(const AuthjsEvent *borrowed, Borrow) noexcept
+        : raw_(const_cast<AuthjsEvent *>(borrowed)), owned_(false) {}
+    void release_owned() noexcept {
+        if (owned_) {
+            authjs_event_free(raw_);
+        }
+    }
+
+    AuthjsEvent *raw_;
+    bool owned_;
+};
+
+/// A watcher (authjs_watcher_start): a thread that keeps the session alive, follows
+/// the cookie file shared with other processes and reports one Event per transition,
+/// starting with an "initial" one. Move-only RAII owner of an AuthjsWatcher; the
+/// destructor (or stop()) stops it: it may block up to 100 ms, and until a callback in
+/// progress returns; afterwards the callback is never called again.
+///
+///   authjs::Watcher w(client, [](const authjs::Event &e) { log(e.json()); },
+///                     R"({"refetchIntervalMs": 60000})");
+///
+/// The callback form calls `callback` ON THE WATCHER'S THREAD, one event at a time;
+/// an exception it throws is caught and dropped (it cannot cross the C library). The
+/// pull form (no callback) hands events out through next_event(). See
+/// authjs_watcher_start() for the keys of options_json.
+class Watcher {
+public:
+    using Callback = std::function<void(const Event &)>;
+
+    /// The callback form. Throws authjs::Error (AUTHJS_ERR_INVALID_ARGUMENT for bad
+    /// options, AUTHJS_ERR_NULL_ARGUMENT for an empty callback or a moved-from client).
+    Watcher(const Client &client, Callback callback, OptionalString options_json = {})
+        : callback_(std::make_unique<Callback>(std::move(callback))) {
+        if (!*callback_) {
+            throw Error(AUTHJS_ERR_NULL_ARGUMENT, "authjs::Watcher: the callback is empty");
+        }
+        detail::check(authjs_watcher_start(client.get(), options_json.c_str(),
+                                           &Watcher::trampoline, callback_.get(), &raw_));
+    }
+
+    /// The pull form: read events with next_event().
+    explicit Watcher(const Client &client, OptionalString options_json = {}) {
+        detail::check(authjs_watcher_start(client.get(), options_json.c_str(), nullptr,
+                                           nullptr, &raw_));
+    }
+
+    Watcher(Watcher &&other) noexcept
+        : raw_(std::exchange(other.raw_, nullptr)), callback_(std::move(other.callback_)) {}
+    Watcher &operator=(Watcher &&other) noexcept {
+        if (this != &other) {
+            stop();
+            raw_ = std::exchange(other.raw_, nullptr);
+            callback_ = std::move(other.callback_);
+        }
+        return *this;
+    }
+    Watcher(const Watcher &) = delete;
+    Watcher &operator=(const Watcher &) = delete;
+    /// Stops the watcher before the callback it calls is destroyed.
+    ~Watcher() { stop(); }
+
+    /// The pull form's next event, waiting at most `timeout`; std::nullopt when
+    /// nothing happened in that time. Throws for a watcher with a callback.
+    std::optional<Event> next_event(std::chrono::milliseconds timeout) const {
+        AuthjsEvent *out = nullptr;
+        const auto ms = timeout.count() < 0 ? 0 : static_cast<uint64_t>(timeout.count());
+        detail::check(authjs_watcher_next_event(raw_, ms, &out));
+        if (out == nullptr) {
+            return std::nullopt;
+        }
+        return std::optional<Event>(std::in_place, out);
+    }
+
+    /// Stops the watcher now (the destructor does it otherwise). Idempotent.
+    void stop() noexcept { authjs_watcher_free(std::exchange(raw_, nullptr)); }
+
+    /// The underlying C handle (still owned by this Watcher).
+    AuthjsWatcher *get() const noexcept { return raw_; }
+
+private:
+    static void trampoline(const AuthjsEvent *event, void *user_data) noexcept {
+        try {
+            (*static_cast<Callback *>(user_data))(Event(event, Event::Borrow{}));
+        } catch (...) {
+            // Nowhere to report it: the C library's thread must not unwind.
+        }
+    }
+
+    AuthjsWatcher *raw_ = nullptr;
+    std::unique_ptr<Callback> callback_;
 };
 
 } // namespace authjs

@@ -153,7 +153,7 @@ STATIC_LINE="$(pkg-config --libs --static authjs)"
 read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
-C_TESTS=(test_basics test_api test_bodies test_threads test_fork)
+C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch)
 # test_bodies reads tests/fixtures/request-bodies.json, compiled in as C data.
 mkdir -p "$WORK/gen"
 python3 "$ROOT/tests/c/gen_bodies.py" "$ROOT/tests/fixtures/request-bodies.json" \
@@ -173,6 +173,8 @@ build() { # variant
   done
   "$CXX" -std=c++17 "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" -I"$ROOT/tests/c" \
     "$ROOT/tests/cpp/test_wrapper.cpp" -o "$out/test_wrapper" "${libs[@]}" -pthread
+  "$CXX" -std=c++17 "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" -I"$ROOT/tests/c" \
+    "$ROOT/tests/cpp/test_watch.cpp" -o "$out/test_watch_cpp" "${libs[@]}" -pthread
   "$CXX" -std=c++17 "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" \
     "$ROOT/tests/cpp/double_include_a.cpp" "$ROOT/tests/cpp/double_include_b.cpp" \
     -o "$out/double_include" "${libs[@]}" -pthread
@@ -216,6 +218,8 @@ run_all() { # variant [wrapper...]  (every program against every server)
     run_example "$variant example_c [$name]" "$@" "$bin/example_c" "$url" "${ca_arg[@]}"
     run_example "$variant example_cpp [$name]" "$@" "$bin/example_cpp" "$url" "${ca_arg[@]}"
   done
+  run "$variant test_watch [v5]" "$@" "$bin/test_watch" "$AUTHJS_TEST_V5_URL"
+  run "$variant test_watch_cpp [v5]" "$@" "$bin/test_watch_cpp" "$AUTHJS_TEST_V5_URL"
 }
 
 # ---------------------------------------------------------------------------------

@@ -30,11 +30,13 @@ mod objects;
 mod options;
 mod response;
 mod status;
+mod watch;
 
 pub use client::*;
 pub use objects::*;
 pub use response::*;
 pub use status::*;
+pub use watch::*;
 
 use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, CString, c_char};

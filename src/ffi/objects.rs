@@ -595,6 +595,13 @@ pub unsafe extern "C" fn authjs_providers_callback_url(
     unsafe { provider_field(providers, index, |p| &p.callback_url) }
 }
 
+impl AuthjsSession {
+    /// A session object for another ffi module (the events of `src/ffi/watch.rs`).
+    pub(crate) fn from_session(session: Session) -> FfiResult<AuthjsSession> {
+        Self::new(session)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
