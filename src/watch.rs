@@ -535,10 +535,10 @@ impl Watch {
 /// refetch's cookies are stored as usual).
 pub struct Watcher {
     stop: Sender<()>,
-    events: Option<Receiver<Event>>,
-    done: Receiver<()>,
+    /// Behind a mutex so the handle is `Sync`: pulls from several threads take turns.
+    events: Option<Mutex<Receiver<Event>>>,
+    done: Mutex<Receiver<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-    pulled: Mutex<()>,
 }
 
 impl std::fmt::Debug for Watcher {
@@ -587,18 +587,18 @@ impl Watcher {
             .map_err(|e| crate::Error::io("cannot start the watcher thread", e))?;
         Ok(Watcher {
             stop: stop_tx,
-            events: pull.then_some(events_rx),
-            done: done_rx,
+            events: pull.then_some(Mutex::new(events_rx)),
+            done: Mutex::new(done_rx),
             thread: Some(thread),
-            pulled: Mutex::new(()),
         })
     }
 
     /// The next event, waiting at most `timeout`; `None` when nothing happened, or for
     /// a watcher started with a callback.
     pub fn next_event(&self, timeout: Duration) -> Option<Event> {
-        let _one_at_a_time = self.pulled.lock().unwrap_or_else(|p| p.into_inner());
-        self.events.as_ref()?.recv_timeout(timeout).ok()
+        let events = self.events.as_ref()?;
+        let rx = events.lock().unwrap_or_else(|p| p.into_inner());
+        rx.recv_timeout(timeout).ok()
     }
 
     /// Stops the watcher: waits up to 100 ms for its thread to finish, and otherwise
@@ -613,7 +613,8 @@ impl Drop for Watcher {
         let _ = self.stop.send(());
         // Finished (or finishing) within 100 ms: joined, so it is gone when drop
         // returns. Otherwise it is in a refetch; it ends by itself when that returns.
-        if self.done.recv_timeout(Duration::from_millis(100)).is_ok()
+        let done = self.done.lock().unwrap_or_else(|p| p.into_inner());
+        if done.recv_timeout(Duration::from_millis(100)).is_ok()
             && let Some(t) = self.thread.take()
         {
             let _ = t.join();
@@ -652,5 +653,14 @@ mod tests {
             Source::ServerWithCookie,
         );
         assert_eq!(o.expires_in(), Some(Duration::ZERO));
+    }
+
+    #[test]
+    fn handles_can_be_shared_across_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        fn send<T: Send>() {}
+        send_sync::<Watcher>();
+        send::<Watch>();
+        send_sync::<Event>();
     }
 }
