@@ -561,3 +561,52 @@ fn cli_watch_prints_json_lines_and_exits_on_sign_out() {
     assert_eq!(e["reason"], "other_process");
     assert_eq!(child.wait().unwrap().code(), Some(3));
 }
+
+/// `refetch_when_offline(false)`: once offline, the watch stops refetching on its timer
+/// (no request reaches the server that came back) until a call on the client succeeds,
+/// which is also what reports `Online`.
+#[test]
+fn paused_while_offline_until_a_call_succeeds() {
+    let mut server = OwnServer::start(3600, "lifecycle-secret-C-0123456789abcdef");
+    let ua = support::unique_ua();
+    let c = Client::builder(server.url())
+        .user_agent(ua.clone())
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    sign_in_alice(&c);
+    let mut watch = c
+        .watch(
+            WatchOptions::new()
+                .refetch_interval(Duration::from_millis(100))
+                .refetch_when_offline(false),
+        )
+        .unwrap();
+    let mut next = |t| watch.next_event(t);
+    expect_event(&mut next, Duration::from_secs(5), |e| {
+        matches!(
+            e,
+            Event::Initial {
+                status: Status::Authenticated,
+                ..
+            }
+        )
+    });
+    server.stop();
+    let e = expect_event(&mut next, Duration::from_secs(5), |_| true);
+    assert!(matches!(e, Event::Offline { .. }), "{e:?}");
+    server.restart(3600, "lifecycle-secret-C-0123456789abcdef");
+    // The restarted server counts from zero: the paused watch sends it nothing.
+    let quiet = drain(&mut next, Duration::from_millis(700));
+    assert!(quiet.is_empty(), "{:?}", names(&quiet));
+    assert_eq!(requests_to(&server, &ua), 0, "no refetch while paused");
+    // A call of the application's that succeeds brings the watch back.
+    assert!(c.get_session().unwrap().is_some());
+    assert_eq!(
+        expect_event(&mut next, Duration::from_secs(5), |_| true),
+        Event::Online
+    );
+    let quiet = drain(&mut next, Duration::from_millis(500));
+    assert!(quiet.is_empty(), "{:?}", names(&quiet));
+    assert!(requests_to(&server, &ua) >= 3, "refetching again");
+}
