@@ -854,6 +854,132 @@ fn redact_url(url: &Bound<'_, PyString>) -> String {
     authjs::redact_url(&url.to_string_lossy())
 }
 
+// ---------------------------------------------------------------------------------
+// Parity with the Rust client (issue 14)
+// ---------------------------------------------------------------------------------
+//
+// The rest of `authjs::Client`'s public methods, as functions of the native client
+// (`authjs.Client` wraps them as methods; `tests/test_parity.py` lists the Rust methods
+// from the Rust source). Kept apart from the `#[pymethods]` block above so that this
+// addition stays one block. Each converts types only; the calls that may touch the
+// cookie file or the network release the GIL.
+
+/// `Client::cookies()`: one dict per cookie (`name`, `value`, `domain`, `path`,
+/// `secure`, `http_only`, `expires_unix`). The values are credentials: the Python
+/// `Cookie` type keeps them out of its `repr`.
+#[pyfunction]
+fn client_cookies<'py>(
+    py: Python<'py>,
+    client: &Bound<'py, Client>,
+) -> PyResult<Bound<'py, PyList>> {
+    let c = client.get().open(py)?;
+    // Reads the cookie file when another process changed it.
+    let cookies = py.detach(|| c.cookies());
+    let out = PyList::empty(py);
+    for cookie in &cookies {
+        let d = PyDict::new(py);
+        d.set_item("name", &cookie.name)?;
+        d.set_item("value", &cookie.value)?;
+        d.set_item("domain", &cookie.domain)?;
+        d.set_item("path", &cookie.path)?;
+        d.set_item("secure", cookie.secure)?;
+        d.set_item("http_only", cookie.http_only)?;
+        d.set_item("expires_unix", cookie.expires_unix)?;
+        out.append(d)?;
+    }
+    Ok(out)
+}
+
+/// `Client::has_session_cookie()`: no request.
+#[pyfunction]
+fn client_has_session_cookie(py: Python<'_>, client: &Bound<'_, Client>) -> PyResult<bool> {
+    let c = client.get().open(py)?;
+    Ok(py.detach(|| c.has_session_cookie()))
+}
+
+/// `Client::export_cookies()`: the cookie-file JSON text (credentials).
+#[pyfunction]
+fn client_export_cookies(py: Python<'_>, client: &Bound<'_, Client>) -> PyResult<String> {
+    let c = client.get().open(py)?;
+    py.detach(|| c.export_cookies()).py(py)
+}
+
+/// `Client::import_cookies(text)`: replaces the jar; nothing changes on error. The
+/// core's messages never quote the text (it holds cookie values).
+#[pyfunction]
+fn client_import_cookies(
+    py: Python<'_>,
+    client: &Bound<'_, Client>,
+    text: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let c = client.get().open(py)?;
+    let text = text_arg(text, "text")?;
+    py.detach(|| c.import_cookies(&text)).py(py)
+}
+
+/// `Client::netscape_cookies()`: `cookies.txt` text for `curl -b` (credentials).
+#[pyfunction]
+fn client_netscape_cookies(py: Python<'_>, client: &Bound<'_, Client>) -> PyResult<String> {
+    let c = client.get().open(py)?;
+    Ok(py.detach(|| c.netscape_cookies()))
+}
+
+/// `Client::clear_cookies()`: empties the jar and the cookie file (a local sign-out).
+#[pyfunction]
+fn client_clear_cookies(py: Python<'_>, client: &Bound<'_, Client>) -> PyResult<()> {
+    let c = client.get().open(py)?;
+    py.detach(|| c.clear_cookies()).py(py)
+}
+
+/// `Client::provider(id)`: from the providers cache, else one request (interruptible,
+/// like the other network calls).
+#[pyfunction]
+fn client_provider<'py>(
+    py: Python<'py>,
+    client: &Bound<'py, Client>,
+    id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let c = client.get().open(py)?.clone();
+    let id = text_arg(id, "id")?;
+    let p = interruptible::run(py, move || c.provider(&id))?.py(py)?;
+    let d = PyDict::new(py);
+    d.set_item("id", &p.id)?;
+    d.set_item("name", &p.name)?;
+    d.set_item("type", &p.kind)?;
+    d.set_item("signin_url", &p.signin_url)?;
+    d.set_item("callback_url", &p.callback_url)?;
+    Ok(d)
+}
+
+/// `Client::endpoint()`: where the API lives, as `origin`, `base_path`, `base_url`,
+/// `is_https`, `is_loopback`. Works on a closed client, like `base_url`.
+#[pyfunction]
+fn client_endpoint<'py>(
+    py: Python<'py>,
+    client: &Bound<'py, Client>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let ep = client.get().inner.endpoint();
+    let d = PyDict::new(py);
+    d.set_item("origin", ep.origin())?;
+    d.set_item("base_path", ep.base_path())?;
+    d.set_item("base_url", ep.base_url())?;
+    d.set_item("is_https", ep.is_https())?;
+    d.set_item("is_loopback", ep.is_loopback())?;
+    Ok(d)
+}
+
+fn register_parity(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(client_cookies, m)?)?;
+    m.add_function(wrap_pyfunction!(client_has_session_cookie, m)?)?;
+    m.add_function(wrap_pyfunction!(client_export_cookies, m)?)?;
+    m.add_function(wrap_pyfunction!(client_import_cookies, m)?)?;
+    m.add_function(wrap_pyfunction!(client_netscape_cookies, m)?)?;
+    m.add_function(wrap_pyfunction!(client_clear_cookies, m)?)?;
+    m.add_function(wrap_pyfunction!(client_provider, m)?)?;
+    m.add_function(wrap_pyfunction!(client_endpoint, m)?)?;
+    Ok(())
+}
+
 #[pymodule(gil_used = false)]
 fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
@@ -864,5 +990,6 @@ fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // The wrapper's `timeout=` default: the core's, not a second copy of it.
     m.add("DEFAULT_TIMEOUT", authjs::DEFAULT_TIMEOUT.as_secs_f64())?;
     watch::register(m)?;
+    register_parity(m)?;
     Ok(())
 }

@@ -21,7 +21,7 @@ import copy
 import datetime as _dt
 import os
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _authjs
 from . import exceptions
@@ -37,6 +37,8 @@ __all__ = [
     "SignInResponse",
     "SignOutResponse",
     "Response",
+    "Cookie",
+    "Endpoint",
     "__version__",
 ]
 # The exception classes, one per kind of the core's table (tests/test_errors.py checks
@@ -262,6 +264,48 @@ class Response:
         return f"Response(status={self.status}{kind}, bytes={len(self.content)})"
 
 
+@dataclass(frozen=True)
+class Cookie:
+    """One cookie of the jar (:meth:`Client.cookies`). ``value`` is a credential for
+    the session cookies: it is left out of ``repr`` and ``str``."""
+
+    name: str
+    value: str = field(repr=False)
+    domain: str
+    path: str
+    secure: bool
+    http_only: bool
+    #: Expiry as Unix seconds; ``None`` for a session (non-persistent) cookie.
+    expires_unix: Optional[int]
+
+    @property
+    def expires(self) -> Optional[_dt.datetime]:
+        """The expiry as an aware UTC datetime (``None`` for a session cookie). An
+        expiry beyond what ``datetime`` holds is clamped to ``datetime.max``."""
+        if self.expires_unix is None:
+            return None
+        try:
+            return _dt.datetime.fromtimestamp(self.expires_unix, _dt.timezone.utc)
+        except (OverflowError, OSError, ValueError):
+            edge = _dt.datetime.max if self.expires_unix > 0 else _dt.datetime.min
+            return edge.replace(tzinfo=_dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a client's API lives (:attr:`Client.endpoint`)."""
+
+    #: ``scheme://host[:port]``.
+    origin: str
+    #: The API's path, e.g. ``/api/auth`` (empty when the API sits at the root).
+    base_path: str
+    #: ``origin + base_path``.
+    base_url: str
+    is_https: bool
+    #: True for ``localhost``, 127.0.0.0/8 and ``::1`` (where plain http is allowed).
+    is_loopback: bool
+
+
 Headers = Union[Mapping[str, str], Sequence[Tuple[str, str]]]
 FormValue = Union[str, int, float, bool]
 FormData = Union[
@@ -425,7 +469,48 @@ class Client:
         error)."""
         self._native.load_cookies(path)
 
+    def cookies(self) -> List[Cookie]:
+        """Every cookie in the jar. The values are credentials (see :class:`Cookie`)."""
+        return [Cookie(**c) for c in _authjs.client_cookies(self._native)]
+
+    def has_session_cookie(self) -> bool:
+        """True when the jar holds a session-token cookie (or chunk). No request: whether
+        the server still accepts it is :meth:`get_session`'s to say."""
+        return _authjs.client_has_session_cookie(self._native)
+
+    def export_cookies(self) -> str:
+        """The jar as JSON text (the cookie-file format), bound to this server's origin,
+        for :meth:`import_cookies`. Holds credentials: store it privately."""
+        return _authjs.client_export_cookies(self._native)
+
+    def import_cookies(self, text: str) -> None:
+        """Replaces the jar with :meth:`export_cookies` text; cookies of another origin
+        and text that is not a cookie file raise, and change nothing."""
+        _authjs.client_import_cookies(self._native, text)
+
+    def netscape_cookies(self) -> str:
+        """The jar in Netscape ``cookies.txt`` format, for ``curl -b``. Holds
+        credentials."""
+        return _authjs.client_netscape_cookies(self._native)
+
+    def clear_cookies(self) -> None:
+        """Empties the jar (and the cookie file, when one is configured): a local
+        sign-out, without a request to the server."""
+        _authjs.client_clear_cookies(self._native)
+
+    def provider(self, id: str) -> Provider:
+        """The provider ``id``, from the providers list cached by :meth:`get_providers`
+        and :meth:`sign_in`, or fetched on a miss. :class:`UnknownProviderError`
+        (with ``known_ids``) when the server has none. Signs nothing in: use it to
+        decide how to drive a sign-in before asking for a password."""
+        return Provider(**_authjs.client_provider(self._native, id))
+
     # ----- lifecycle ------------------------------------------------------------------
+
+    @property
+    def endpoint(self) -> Endpoint:
+        """Where the API lives (origin, base path); available on a closed client too."""
+        return Endpoint(**_authjs.client_endpoint(self._native))
 
     @property
     def base_url(self) -> str:

@@ -16,6 +16,14 @@ __all__ = [
     "client_status",
     "Watch",
     "Watcher",
+    "client_cookies",
+    "client_has_session_cookie",
+    "client_export_cookies",
+    "client_import_cookies",
+    "client_netscape_cookies",
+    "client_clear_cookies",
+    "client_provider",
+    "client_endpoint",
 ]
 
 __version__: str
@@ -150,3 +158,30 @@ class Watcher:
     @property
     def closed(self) -> bool: ...
     def close(self) -> None: ...
+
+# Parity with the Rust client (issue 14): bindings/python/src/lib.rs.
+
+class _CookieDict(TypedDict):
+    name: str
+    value: str
+    domain: str
+    path: str
+    secure: bool
+    http_only: bool
+    expires_unix: Optional[int]
+
+class _EndpointDict(TypedDict):
+    origin: str
+    base_path: str
+    base_url: str
+    is_https: bool
+    is_loopback: bool
+
+def client_cookies(client: Client) -> list[_CookieDict]: ...
+def client_has_session_cookie(client: Client) -> bool: ...
+def client_export_cookies(client: Client) -> str: ...
+def client_import_cookies(client: Client, text: str) -> None: ...
+def client_netscape_cookies(client: Client) -> str: ...
+def client_clear_cookies(client: Client) -> None: ...
+def client_provider(client: Client, id: str) -> _ProviderDict: ...
+def client_endpoint(client: Client) -> _EndpointDict: ...
