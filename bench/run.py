@@ -20,6 +20,9 @@ Sizes (defaults keep the whole run near 10 minutes on 2 cores):
   BENCH_MEMORY_N=100000  BENCH_MEMORY_SECONDS=240 (the memory processes stop at the
   first checkpoint past this many seconds: 100,000 calls of next-auth v4's slowish
   session route take longer than that on a busy 2-CPU machine)
+  BENCH_AIO_N=2000 (single-task AsyncClient vs Client calls, over all rounds)
+  BENCH_AIO_SESSIONS=1000  BENCH_AIO_CALLS=5 (the concurrent asyncio rows: that many
+  signed-in sessions, each its own user, and timed get_session calls per session)
 """
 
 from __future__ import annotations
@@ -59,6 +62,10 @@ TRIALS = env_int("BENCH_TRIALS", 3)
 MEMORY_N = env_int("BENCH_MEMORY_N", 100000)
 MEMORY_SECONDS = env_int("BENCH_MEMORY_SECONDS", 240)
 MEMORY_POINTS = 10
+AIO_N = env_int("BENCH_AIO_N", 2000)
+AIO_SESSIONS = env_int("BENCH_AIO_SESSIONS", 1000)
+AIO_CALLS = env_int("BENCH_AIO_CALLS", 5)
+AIO_MODES = ("async", "httpx", "threads")
 
 
 def log(msg: str) -> None:
@@ -169,6 +176,8 @@ class Run:
         self.missing: Dict[str, str] = {}  # row group -> reason
         self.counts: Dict[str, Dict[str, int]] = {}  # client -> op -> requests
         self.concurrency: Optional[Dict[str, Any]] = None
+        self.aio: Dict[str, List[Dict[str, Any]]] = {}  # concurrent mode -> one dict per round
+        self.aio_setup: Optional[Dict[str, Any]] = None
         self.memory: Dict[str, Any] = {}
         self.meta: Dict[str, Any] = {}
         self.phase_seconds: Dict[str, float] = {}
@@ -256,6 +265,58 @@ class Run:
                                          "--per-thread", str(PER_THREAD),
                                          "--trials", str(TRIALS)])
         self.attempt("concurrency", f)
+
+    def run_aio(self) -> None:
+        """The asyncio rows (issue 14): bench/python/aio.py."""
+        aio = str(BENCH / "python" / "aio.py")
+        if os.environ.get("BENCH_PY_SKIP"):
+            for g in ("aio-single", "aio-setup"):
+                self.missing[g] = os.environ["BENCH_PY_SKIP"]
+            return
+
+        def single() -> None:
+            n = max(1, AIO_N // ROUNDS)
+            for _ in range(ROUNDS):
+                d = run_json([sys.executable, aio, "single", self.url, str(n), str(WARMUP),
+                              str(BLOCK)])
+                self.s("aio/single/sync").add(d["sync"])
+                if d.get("missing"):
+                    self.missing["aio-async"] = d["missing"]
+                else:
+                    self.s("aio/single/async").add(d["async"])
+
+        self.attempt("aio-single", single)
+        mail_dir = os.environ.get("AUTHJS_TEST_V4_MAIL_DIR", "")
+        sessions = RESULTS.parent / "aio-sessions.json"
+
+        def setup() -> None:
+            if not mail_dir:
+                raise NotMeasured("AUTHJS_TEST_V4_MAIL_DIR is not set (the magic links)")
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            self.aio_setup = run_json([sys.executable, aio, "setup", self.url, mail_dir,
+                                       str(AIO_SESSIONS), str(sessions)])
+
+        self.attempt("aio-setup", setup)
+        try:
+            for r in range(ROUNDS):
+                # Rotate the order, so that drift in the machine's load falls on all.
+                for k in range(len(AIO_MODES)):
+                    mode = AIO_MODES[(k + r) % len(AIO_MODES)]
+
+                    def one(mode: str = mode) -> None:
+                        d = run_json([sys.executable, aio, "concurrent", mode, self.url,
+                                      str(sessions), str(AIO_CALLS)])
+                        if d.get("missing"):
+                            self.missing["aio-async"] = d["missing"]
+                        else:
+                            self.aio.setdefault(mode, []).append(d)
+
+                    if "aio-setup" not in self.missing and not (
+                            mode == "async" and "aio-async" in self.missing):
+                        self.attempt(f"aio-{mode}", one)
+        finally:
+            # The sessions' cookies are credentials: do not leave them behind.
+            sessions.unlink(missing_ok=True)
 
     def run_memory(self) -> None:
         """The C and the Python process run at the same time (RSS is not a timing)."""
@@ -483,11 +544,49 @@ def write_doc(run: Run, load_before: str, load_after: str, total_s: float) -> st
          verdict(flat("python")) if "memory-python" not in run.missing
          else "not measured: " + run.missing["memory-python"]],
     ]
+    # The asyncio rows (issue 14).
+    at = {m: aio_total(run, m) for m in AIO_MODES}
+    r_aio_single = med("aio/single/async") / med("aio/single/sync")
+    nan = float("nan")
+    r_aio_cpu = (at["async"]["per_cpu_s"] / at["httpx"]["per_cpu_s"]
+                 if at["async"] and at["httpx"] else nan)
+    r_aio_wall = (at["async"]["wall_s"] / at["threads"]["wall_s"]
+                  if at["async"] and at["threads"] else nan)
+
+    def aio_reason(*modes: str) -> Optional[str]:
+        # `aio-async` (no AsyncClient) says nothing about the httpx and thread rows.
+        groups = ["aio-async"] if "single" in modes or "async" in modes else []
+        groups += ["aio-single"] if "single" in modes else ["aio-setup"]
+        groups += [f"aio-{m}" for m in modes if m != "single"]
+        return missing(*groups) or (None if all(
+            has("aio/single/async") if m == "single" else at.get(m) for m in modes)
+            else "no samples")
+
+    def aio_row(label: str, value: str, ok: Optional[bool], *modes: str) -> List[str]:
+        reason = aio_reason(*modes)
+        return [label, "—" if reason else value,
+                "not measured: " + reason if reason else verdict(ok)]
+
+    sessions_text = f"{AIO_SESSIONS:,}"
+    targets += [
+        aio_row("`AsyncClient.get_session` per call ≤ 1.3× `Client.get_session`, one task "
+                "(issue 14)", ratio(r_aio_single) + miss_by(r_aio_single, 1.3),
+                lt(r_aio_single, 1.3), "single"),
+        aio_row(f"{sessions_text} concurrent sessions: `AsyncClient` calls per client CPU "
+                "second ≥ 2× `httpx.AsyncClient` by hand (issue 14)",
+                f"{r_aio_cpu:.2f}× httpx's" + miss_by(r_aio_cpu, 2, True),
+                lt(2, r_aio_cpu), "async", "httpx"),
+        aio_row(f"{sessions_text} concurrent sessions: `AsyncClient` wall time ≤ 1.1× the sync "
+                f"`Client` on a thread pool of {sessions_text} (issue 14)",
+                ratio(r_aio_wall) + miss_by(r_aio_wall, 1.1), lt(r_aio_wall, 1.1),
+                "async", "threads"),
+    ]
     w("## Targets")
     w("")
-    w(table(["target (issue 7)", "this run", "verdict"], targets, "lll"))
+    w(table(["target (issue 7 unless marked)", "this run", "verdict"], targets, "lll"))
     w("")
     notes = explain(run, r_rust, r_c, r_py, cpu_ratio, flow_ratio, conc_ratio)
+    notes += explain_aio(run, at, r_aio_single, r_aio_cpu, r_aio_wall)
     if notes:
         w("### Why the misses")
         w("")
@@ -727,6 +826,67 @@ def write_doc(run: Run, load_before: str, load_after: str, total_s: float) -> st
           f"(`BENCH_MEMORY_N`).")
         w("")
 
+    # ---- 7. asyncio
+    w("## 7. Python asyncio: `AsyncClient` (issue 14)")
+    w("")
+    w("**One task.** `AsyncClient.get_session` awaited in a loop on one event loop, against "
+      "`Client.get_session` called directly, both signed in as alice, in the same process, "
+      "blocks of calls alternating (`bench/python/aio.py single`). Wall and CPU per call as "
+      "in table 2.")
+    w("")
+    rows = []
+    for key, label in (("aio/single/sync", "`authjs.Client.get_session`"),
+                       ("aio/single/async", "**`authjs.AsyncClient.get_session`** (awaited)")):
+        if has(key):
+            st = S[key].stats()
+            cpu_med = statistics.median(S[key].cpu_samples) / 1e3 if S[key].cpu_samples else nan
+            rows.append([label, f"{ms(st['median'])} ({ms(st['p5'])}–{ms(st['p95'])})", st["n"],
+                         f"{S[key].cpu_per_call_us():.0f} / {cpu_med:.0f}",
+                         ratio(st["median"] / med("aio/single/sync"))])
+        else:
+            reason = (missing("aio-single") if key.endswith("sync")
+                      else aio_reason("single")) or "no samples"
+            rows.append([label, "not measured: " + reason, "", "", ""])
+    w(table(["client", "wall ms, median (p5–p95)", "calls", "CPU µs/call mean / median",
+             "÷ Client"], rows))
+    w("")
+    setup_s = run.aio_setup["seconds"] if run.aio_setup else None
+    w(f"**{sessions_text} concurrent signed-in sessions.** Each session is its own user: "
+      "an email sign-in of a new address, the magic link the test server writes to a file, "
+      "redeemed with `complete_sign_in` (`aio.py setup`"
+      + (f", {setup_s:.0f} s for all of them, untimed" if setup_s is not None else "")
+      + "). Each workload runs in a process of its own, with one client per session seeded "
+      "with that session's cookies; every client makes one untimed call (it connects), then "
+      f"all sessions make {AIO_CALLS} `get_session` calls each at once (`aio.py concurrent`). "
+      f"{ROUNDS} round{'s' if ROUNDS != 1 else ''}, the order of the workloads rotated; the "
+      "rounds are summed. "
+      "Throughput is calls ÷ wall time; calls per CPU second is calls ÷ the client process's "
+      "CPU (`time.process_time`, all threads). Peak RSS is the process's `VmHWM`; threads "
+      "are sampled every 10 ms from `/proc/self/status`.")
+    w("")
+    rows = []
+    for mode, label in (
+            ("async", f"**`authjs.AsyncClient`** × {sessions_text}, `asyncio.gather`"),
+            ("httpx", f"`httpx.AsyncClient` × {sessions_text} by hand, `asyncio.gather`"),
+            ("threads", f"`authjs.Client` × {sessions_text} on a `ThreadPoolExecutor` of "
+                        f"{sessions_text}")):
+        d = at[mode]
+        if not d:
+            rows.append([label, "not measured: " + (aio_reason(mode) or "no samples")]
+                        + [""] * 7)
+            continue
+        rows.append([label, d["calls"], f"{d['wall_s']:.2f}", f"{d['rps']:.0f}",
+                     f"{d['cpu_s']:.2f}", f"{d['per_cpu_s']:.0f}",
+                     f"{d['peak_rss_kib'] / 1024:.1f} ({d['rss_kib_start'] / 1024:.1f})",
+                     d["peak_threads"], d["threads_end"]])
+    w(table(["workload", "calls", "wall s", "calls/s", "client CPU s", "calls per CPU s",
+             "peak RSS MiB (at start)", "peak threads", "threads after"], rows))
+    w("")
+    w("`get_session` throughput is bound by the single-threaded next-auth server on the same "
+      "2 CPUs, so calls/s mostly measures the server; calls per client CPU second is what "
+      "the client controls, and every CPU second the client uses is taken from the server.")
+    w("")
+
     # ---- method
     w("## Method")
     w("")
@@ -746,6 +906,9 @@ def write_doc(run: Run, load_before: str, load_after: str, total_s: float) -> st
   `json=true`, GET session), `bench/python/memory.py`. C: `bench/c/authjs_bench.c`, linked
   against `libauthjs.so` installed by `scripts/install.sh` into a temp prefix. Node:
   `bench/node/nextauth-react.cjs`.
+- asyncio (table 7): `bench/python/aio.py`; the hand-written `httpx.AsyncClient` keeps the
+  session cookies in its own jar (host-only, as the server set them), so the cookie the
+  server re-issues on every call replaces them, as in `authjs`.
 - Sizes can be changed with `BENCH_*` variables (see `bench/run.py`); the defaults keep the
   run near 10 minutes.""")
     w("")
@@ -759,6 +922,52 @@ def write_doc(run: Run, load_before: str, load_after: str, total_s: float) -> st
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text(text)
     return text
+
+
+def aio_total(run: Run, mode: str) -> Optional[Dict[str, Any]]:
+    """One concurrent asyncio workload, its rounds summed (peaks: the largest)."""
+    rs = run.aio.get(mode) or []
+    if not rs:
+        return None
+    calls = sum(d["calls"] for d in rs)
+    wall = sum(d["wall_s"] for d in rs)
+    cpu = sum(d["cpu_s"] for d in rs)
+    return {
+        "rounds": len(rs), "sessions": rs[0]["sessions"], "calls": calls, "wall_s": wall,
+        "cpu_s": cpu, "rps": calls / wall if wall > 0 else float("nan"),
+        "per_cpu_s": calls / cpu if cpu > 0 else float("nan"),
+        "peak_rss_kib": max(d["peak_rss_kib"] for d in rs),
+        "rss_kib_start": min(d["rss_kib_start"] for d in rs),
+        "peak_threads": max(d["peak_threads"] for d in rs),
+        "threads_end": max(d["threads_end"] for d in rs),
+    }
+
+
+def explain_aio(run: Run, at: Dict[str, Optional[Dict[str, Any]]], r_single: float,
+                r_cpu: float, r_wall: float) -> List[str]:
+    """What explains each miss of the asyncio targets, from what this run measured."""
+    S = run.series
+    notes: List[str] = []
+    if r_single == r_single and r_single > 1.3:
+        extra = (S["aio/single/async"].stats()["median"]
+                 - S["aio/single/sync"].stats()["median"]) * 1000
+        extra_cpu = (S["aio/single/async"].cpu_per_call_us()
+                     - S["aio/single/sync"].cpu_per_call_us())
+        notes.append(
+            f"- **`AsyncClient` per call**: {extra:.0f} µs more per call than `Client` "
+            f"({extra_cpu:+.0f} µs CPU): what leaving the event loop for the blocking core and "
+            "coming back costs (a wake-up of another thread or task each way), which on 2 "
+            "CPUs shared with the server may also wait to be scheduled.")
+    if r_cpu == r_cpu and r_cpu < 2 and at["async"] and at["httpx"]:
+        notes.append(
+            f"- **`AsyncClient` CPU against httpx**: {at['async']['per_cpu_s']:.0f} calls per "
+            f"CPU second against httpx's {at['httpx']['per_cpu_s']:.0f}.")
+    if r_wall == r_wall and r_wall > 1.1 and at["async"] and at["threads"]:
+        notes.append(
+            f"- **`AsyncClient` wall time against threads**: {at['async']['wall_s']:.2f} s "
+            f"against {at['threads']['wall_s']:.2f} s for the thread pool; both are bound by "
+            "the server, so the difference is what the client takes from its CPUs.")
+    return notes
 
 
 def explain(run: Run, r_rust: float, r_c: float, r_py: float, cpu_ratio: float,
@@ -838,6 +1047,7 @@ def main() -> int:
     for r in range(ROUNDS):
         run.round(r)
     run.run_concurrency()
+    run.run_aio()
     run.run_memory()
     load_after = loadavg()
     started = float(os.environ.get("BENCH_STARTED_AT", time.time()))
@@ -846,6 +1056,7 @@ def main() -> int:
     RESULTS.write_text(json.dumps({
         "series": {k: v.to_json() for k, v in run.series.items()},
         "counts": run.counts, "concurrency": run.concurrency, "memory": run.memory,
+        "aio": run.aio, "aio_setup": run.aio_setup,
         "missing": run.missing, "meta": run.meta, "phase_seconds": run.phase_seconds,
         "load_before": load_before, "load_after": load_after, "total_seconds": total,
     }, indent=1))

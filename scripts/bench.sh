@@ -20,7 +20,8 @@
 #
 # Needs: cargo, cc, pkg-config, python3 (>= 3.9, venv), node (20+), npm, openssl, curl,
 # and the crates.io, PyPI and npm registries the first time.
-# Sizes: BENCH_ROUNDS, BENCH_N, BENCH_CPU_N, BENCH_FLOW_N, BENCH_MEMORY_N, ... (bench/run.py).
+# Sizes: BENCH_ROUNDS, BENCH_N, BENCH_CPU_N, BENCH_FLOW_N, BENCH_MEMORY_N, BENCH_AIO_SESSIONS,
+# ... (bench/run.py).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
