@@ -844,7 +844,7 @@ def write_doc(run: Run, load_before: str, load_after: str, total_s: float) -> st
                          f"{S[key].cpu_per_call_us():.0f} / {cpu_med:.0f}",
                          ratio(st["median"] / med("aio/single/sync"))])
         else:
-            reason = (missing("aio-single") if key.endswith("sync")
+            reason = (missing("aio-single") if key == "aio/single/sync"
                       else aio_reason("single")) or "no samples"
             rows.append([label, "not measured: " + reason, "", "", ""])
     w(table(["client", "wall ms, median (p5–p95)", "calls", "CPU µs/call mean / median",
