@@ -87,14 +87,22 @@ def test_the_table_has_no_stale_rows() -> None:
     assert not stale, f"no longer in authjs::Client: {stale}"
 
 
+#: The Python clients that must offer every row: `authjs.Client`, and `authjs.AsyncClient`
+#: (issue 14: the same names, as coroutines) once the package has it.
+CLASSES: List[type] = [authjs.Client] + (
+    [getattr(authjs, "AsyncClient")] if hasattr(authjs, "AsyncClient") else []
+)
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("rust_name", sorted(PYTHON_NAMES))
-def test_the_python_counterpart_exists(rust_name: str) -> None:
+def test_the_python_counterpart_exists(rust_name: str, cls: type) -> None:
     python_name = PYTHON_NAMES[rust_name]
     if python_name is None:
         assert OMITTED.get(rust_name), f"{rust_name} is omitted without a reason"
         return
-    attr = inspect.getattr_static(authjs.Client, python_name, None)
-    assert attr is not None, f"authjs.Client has no {python_name} (for Rust {rust_name})"
+    attr = inspect.getattr_static(cls, python_name, None)
+    assert attr is not None, f"authjs.{cls.__name__} has no {python_name} (for Rust {rust_name})"
     assert callable(attr) or isinstance(attr, property)
 
 
