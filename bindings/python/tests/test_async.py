@@ -223,10 +223,11 @@ def test_200_calls_in_flight_never_block_the_loop() -> None:
             assert c.threads <= authjs.aio.DEFAULT_MAX_WORKERS
             return max(gaps)
 
-    # The machine is shared: the OS may stop the whole process for tens of ms, which
-    # no code can prevent. So the best of three rounds must stay under 20 ms; a loop
-    # that ran the calls itself is blocked for the whole of each call, in every round.
-    best = min(asyncio.run(main()) for _ in range(3))
+    # The machine is shared (2 CPUs, load often above 5): the OS may leave the loop's
+    # thread unscheduled for tens of ms, which no code can prevent. So the best of five
+    # rounds must stay under 20 ms (unloaded, every round's longest gap is 5-10 ms); a
+    # loop that ran the calls itself is blocked for ~500 ms in every round.
+    best = min(asyncio.run(main()) for _ in range(5))
     assert best < 0.020, f"the loop was blocked for {best * 1000:.1f} ms"
 
 
@@ -267,6 +268,27 @@ def test_no_thread_keeps_the_process_alive(faults: Faults) -> None:
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "started 1"
     assert elapsed < 4.0, f"the process took {elapsed:.1f} s to exit"
+
+
+def test_a_forked_child_gets_threads_of_its_own() -> None:
+    server = make_server("v4")
+    script = textwrap.dedent(
+        f"""
+        import asyncio, os, sys, warnings, authjs
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork() with threads
+        c = authjs.AsyncClient({server.url!r})
+        assert asyncio.run(c.get_session()) is None and c.threads == 1
+        pid = os.fork()
+        if pid == 0:
+            ok = asyncio.run(asyncio.wait_for(c.get_session(), 10)) is None
+            os._exit(0 if ok and c.threads == 1 else 1)
+        _, status = os.waitpid(pid, 0)
+        print(os.waitstatus_to_exitcode(status))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "0"
 
 
 # ----- cancellation --------------------------------------------------------------------

@@ -33,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import os
 import queue
 import threading
 import weakref
@@ -96,17 +97,25 @@ class _Pool:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._jobs: "queue.SimpleQueue[Optional[Callable[[], None]]]" = queue.SimpleQueue()
         self._lock = threading.Lock()
+        self._reset()
+        self._stopped = False
+
+    def _reset(self) -> None:
+        # The process these threads run in: a forked child inherits the list but not
+        # the threads, and its jobs would wait forever for them.
+        self._pid = os.getpid()
+        self._jobs: "queue.SimpleQueue[Optional[Callable[[], None]]]" = queue.SimpleQueue()
         self._threads: List[threading.Thread] = []
         self._idle = 0
         self._queued = 0
-        self._stopped = False
 
     def submit(self, job: Callable[[], None]) -> None:
         with self._lock:
             if self._stopped:
                 raise InvalidArgumentError("the client is closed")
+            if self._pid != os.getpid():
+                self._reset()
             self._queued += 1
             self._jobs.put(job)
             if self._queued > self._idle and len(self._threads) < self._size:
