@@ -356,6 +356,36 @@ def test_cancelled_sign_out_still_clears_the_local_session(http_server: Server) 
     asyncio.run(main())
 
 
+def test_aclose_waits_for_an_abandoned_call_without_blocking(faults: Faults) -> None:
+    # The server never answers (holds 5 s); the client gives up after 2 s.
+    c = authjs.AsyncClient(f"{faults.url}/session-hang", timeout=2)
+
+    async def first() -> None:
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(c.get_session(), 0.2)
+
+    asyncio.run(first())  # the call is still on the wire; its loop is closed
+
+    async def second() -> None:
+        ticks = [time.perf_counter()]
+
+        async def heartbeat() -> None:
+            while True:
+                await asyncio.sleep(0.005)
+                ticks.append(time.perf_counter())
+
+        hb = asyncio.create_task(heartbeat())
+        await c.aclose()  # another loop may close it: the first one is closed
+        hb.cancel()
+        ticks.append(time.perf_counter())
+        assert c.threads == 0 and c.closed
+        gap = max(b - a for a, b in zip(ticks, ticks[1:]))
+        assert ticks[-1] - ticks[0] > 1.0  # it did wait for the request
+        assert gap < 0.2, f"aclose() blocked the loop for {gap:.2f} s"
+
+    asyncio.run(second())
+
+
 # ----- loops ---------------------------------------------------------------------------
 
 

@@ -100,6 +100,7 @@ class _Pool:
         self._lock = threading.Lock()
         self._reset()
         self._stopped = False
+        self._on_exit: Optional[Callable[[], None]] = None
 
     def _reset(self) -> None:
         # The process these threads run in: a forked child inherits the list but not
@@ -109,6 +110,7 @@ class _Pool:
         self._threads: List[threading.Thread] = []
         self._idle = 0
         self._queued = 0
+        self._alive = 0
 
     def submit(self, job: Callable[[], None]) -> None:
         with self._lock:
@@ -121,6 +123,7 @@ class _Pool:
             if self._queued > self._idle and len(self._threads) < self._size:
                 t = threading.Thread(target=self._work, name="authjs-async", daemon=True)
                 self._threads.append(t)
+                self._alive += 1
                 t.start()
 
     def _work(self) -> None:
@@ -132,18 +135,34 @@ class _Pool:
                 self._idle -= 1
                 self._queued -= 1
             if job is None:
+                with self._lock:
+                    self._alive -= 1
+                    last = self._alive == 0
+                    on_exit = self._on_exit
+                if last and on_exit is not None:
+                    on_exit()
                 return
             job()
 
-    def stop(self) -> List[threading.Thread]:
-        """No more jobs; each thread exits after the jobs queued before. Returns the
-        threads, for joining."""
+    def stop(self, on_exit: Optional[Callable[[], None]] = None) -> bool:
+        """No more jobs; each thread exits after the jobs queued before. Returns whether
+        threads are still running: then the last one to exit calls ``on_exit`` (on its
+        own thread)."""
         with self._lock:
             if not self._stopped:
                 self._stopped = True
-                for _ in self._threads:
+                for _ in range(self._alive):
                     self._jobs.put(None)
-            return list(self._threads)
+            self._on_exit = on_exit
+            return self._alive > 0
+
+    def join(self) -> None:
+        """Waits for threads that have taken their stop marker (immediate then)."""
+        with self._lock:
+            threads = list(self._threads)
+        for t in threads:
+            if t is not threading.current_thread():
+                t.join()
 
     @property
     def threads(self) -> int:
@@ -284,13 +303,16 @@ class AsyncClient:
     def _bind(self) -> asyncio.AbstractEventLoop:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
-            if self._loop is not None and not (self._loop.is_closed() and not self._inflight):
+            if self._loop is not None and not self._loop.is_closed():
                 raise InvalidArgumentError(
                     "this AsyncClient is in use by another event loop; "
                     "create one client per event loop"
                 )
+            # Calls of a closed loop can no longer report to it; they finish on their
+            # workers all the same.
             self._loop = loop
             self._orphans.clear()
+            self._inflight.clear()
         return loop
 
     async def _call(
@@ -398,15 +420,24 @@ class AsyncClient:
         wrapped client. Later calls raise :class:`InvalidArgumentError`. Idempotent."""
         if self._closed and not self._inflight and self._pool.threads == 0:
             return
+        loop = self._bind()
         self._closed = True
         for w in list(self._watches):
             await w.aclose()
         pending = set(self._inflight)
         if pending:
             await asyncio.wait(pending)
-        for t in self._pool.stop():
-            # Each has only its stop marker left: joining is immediate.
-            t.join()
+        gone: "asyncio.Future[None]" = loop.create_future()
+
+        def last_exited() -> None:
+            try:
+                loop.call_soon_threadsafe(_settle, gone, None, None)
+            except RuntimeError:
+                pass
+
+        if self._pool.stop(last_exited):
+            await gone
+        self._pool.join()
         self._sync.close()
 
     async def __aenter__(self) -> AsyncClient:
