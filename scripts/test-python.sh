@@ -21,6 +21,8 @@ log() { echo "test-python.sh: $*" >&2; }
 MATURIN_VERSION="1.16.0"
 PYTEST_VERSION="9.2.0"
 MYPY_VERSION="2.4.1"
+# Test-only: tests/test_async.py runs AsyncClient on uvloop as well as asyncio's loop.
+UVLOOP_VERSION="0.23.0"
 
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
   if [ -z "${!var:-}" ]; then
@@ -46,7 +48,7 @@ PY="$VENV/bin/python"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 t0=$SECONDS
-"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION"
+"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION"
 log "tools ready ($((SECONDS - t0)) s)"
 
 # The package, exactly as a user installs it (build isolation on: the build backend
@@ -82,7 +84,8 @@ fi
 t0=$SECONDS
 MYPY_CACHE="$TARGET_DIR/python-mypy-cache"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" \
-  "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py"
+  "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py" \
+  "$ROOT/examples/python/async_usage.py"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" -p authjs
 log "mypy --strict: $((SECONDS - t0)) s"
 
@@ -96,5 +99,8 @@ log "examples/python/quickstart.py against $AUTHJS_TEST_V4_URL"
 "$PY" "$ROOT/examples/python/quickstart.py" "$AUTHJS_TEST_V4_URL"
 log "examples/python/typed_usage.py against $AUTHJS_TEST_V5_TLS_URL"
 "$PY" "$ROOT/examples/python/typed_usage.py" "$AUTHJS_TEST_V5_TLS_URL" "$AUTHJS_TEST_CA" >/dev/null
+
+log "examples/python/async_usage.py against $AUTHJS_TEST_V5_TLS_URL"
+"$PY" "$ROOT/examples/python/async_usage.py" "$AUTHJS_TEST_V5_TLS_URL" "$AUTHJS_TEST_CA" >/dev/null
 
 log "all Python checks passed"

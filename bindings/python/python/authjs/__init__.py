@@ -638,3 +638,8 @@ __all__ += [
     "Watch",
     "Watcher",
 ]
+
+# asyncio (issue 14): imported last, it adapts Client.
+from .aio import AsyncClient, AsyncWatch  # noqa: E402
+
+__all__ += ["AsyncClient", "AsyncWatch"]
