@@ -57,6 +57,8 @@ from .lifecycle import Event, Watcher, _event
 
 if TYPE_CHECKING:
     from . import (
+        Cookie,
+        Endpoint,
         FormData,
         FormValue,
         Headers,
@@ -79,7 +81,18 @@ DEFAULT_MAX_WORKERS = 4
 #: only read (``get_session`` may store a re-issued cookie, which is harmless in any
 #: order). Any other method, including one added later, is ordered.
 _READS = frozenset(
-    {"get_session", "get_csrf_token", "get_providers", "cookie_header", "save_cookies"}
+    {
+        "get_session",
+        "get_csrf_token",
+        "get_providers",
+        "provider",
+        "cookie_header",
+        "save_cookies",
+        "cookies",
+        "has_session_cookie",
+        "export_cookies",
+        "netscape_cookies",
+    }
 )
 
 #: ``Client`` members that are not adapted generically, and what stands for them.
@@ -263,9 +276,18 @@ class AsyncClient:
         async def cookie_header(self) -> str: ...
         async def save_cookies(self, path: StrPath) -> None: ...
         async def load_cookies(self, path: StrPath) -> None: ...
+        async def cookies(self) -> List[Cookie]: ...
+        async def has_session_cookie(self) -> bool: ...
+        async def export_cookies(self) -> str: ...
+        async def import_cookies(self, text: str) -> None: ...
+        async def netscape_cookies(self) -> str: ...
+        async def clear_cookies(self) -> None: ...
+        async def provider(self, id: str) -> Provider: ...
 
         @property
         def base_url(self) -> str: ...
+        @property
+        def endpoint(self) -> Endpoint: ...
         @property
         def closed(self) -> bool: ...
         @property
