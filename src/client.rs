@@ -125,7 +125,7 @@ impl Client {
         } else {
             Source::ServerWithoutCookie
         };
-        self.observer().session(session.clone(), source);
+        self.observer().session(&session, source);
         Ok(session)
     }
 
@@ -285,8 +285,7 @@ impl Client {
                 return Err(self.status_error(&reply, "POST session"));
             }
             let session = Session::from_json(self.json_body(&reply, &url)?);
-            self.observer()
-                .session(session.clone(), Source::ServerWithCookie);
+            self.observer().session(&session, Source::ServerWithCookie);
             Ok(Attempt::Done(session))
         })
     }

@@ -134,6 +134,13 @@ struct Staleness {
 
 impl Staleness {
     fn between(sent: &str, now: &str) -> Staleness {
+        if sent == now {
+            // The common case (nothing changed while the request was out): no parsing.
+            return Staleness {
+                session: false,
+                others: Vec::new(),
+            };
+        }
         let parse = |h: &str| -> Vec<(String, String)> {
             let mut v: Vec<(String, String)> = h
                 .split("; ")

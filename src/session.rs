@@ -117,6 +117,22 @@ impl Session {
         })
     }
 
+    /// Sets `expires` (and the raw body's copy of it): a refreshed session, kept by the
+    /// lifecycle observer without copying the whole session again.
+    pub(crate) fn set_expires(&mut self, expires: Option<String>) {
+        if let Value::Object(obj) = &mut self.raw {
+            match &expires {
+                Some(e) => {
+                    obj.insert("expires".into(), Value::String(e.clone()));
+                }
+                None => {
+                    obj.remove("expires");
+                }
+            }
+        }
+        self.expires = expires;
+    }
+
     /// The session exactly as the server sent it.
     pub fn raw(&self) -> &Value {
         &self.raw

@@ -284,8 +284,10 @@ impl Observer {
             .push(Subscriber { tx, emit_refreshed });
     }
 
-    /// The server answered with `session`.
-    pub fn session(&self, session: Option<Session>, source: Source) {
+    /// The server answered with `session`. Called on every session read, so the
+    /// common case (the same user data, `expires` slid forward, nobody watching for
+    /// refreshes) updates `expires` in place instead of copying the session.
+    pub fn session(&self, session: &Option<Session>, source: Source) {
         let mut st = self.lock();
         let mut events = Vec::new();
         if std::mem::take(&mut st.offline) {
@@ -295,15 +297,31 @@ impl Observer {
             Source::ServerWithCookie => SignOutReason::Server,
             Source::ServerWithoutCookie => SignOutReason::Expired,
         };
-        events.extend(transition(st.known.as_ref(), session.as_ref(), reason));
-        st.known = Some(session);
+        let want_refreshed = st.subscribers.iter().any(|s| s.emit_refreshed);
+        events.extend(transition(
+            st.known.as_ref(),
+            session.as_ref(),
+            reason,
+            want_refreshed,
+        ));
+        let refreshed_only = events
+            .iter()
+            .all(|e| matches!(e, Event::Refreshed(_) | Event::Online));
+        match (&mut st.known, session) {
+            (Some(Some(old)), Some(new)) if refreshed_only => {
+                if old.expires != new.expires {
+                    old.set_expires(new.expires.clone());
+                }
+            }
+            (known, _) => *known = Some(session.clone()),
+        }
         deliver(&mut st, events);
     }
 
     /// The session ended for a reason known locally.
     pub fn signed_out(&self, reason: SignOutReason) {
         let mut st = self.lock();
-        let events = transition(st.known.as_ref(), None, reason);
+        let events = transition(st.known.as_ref(), None, reason, false);
         st.known = Some(None);
         deliver(&mut st, events);
     }
@@ -362,6 +380,7 @@ fn transition(
     old: Option<&Option<Session>>,
     new: Option<&Session>,
     reason: SignOutReason,
+    want_refreshed: bool,
 ) -> Vec<Event> {
     let Some(old) = old else {
         return Vec::new();
@@ -372,7 +391,9 @@ fn transition(
         (Some(a), Some(b)) if a.user != b.user || a.extra != b.extra => {
             vec![Event::Updated(b.clone())]
         }
-        (Some(a), Some(b)) if a.expires != b.expires => vec![Event::Refreshed(b.clone())],
+        (Some(a), Some(b)) if want_refreshed && a.expires != b.expires => {
+            vec![Event::Refreshed(b.clone())]
+        }
         _ => Vec::new(),
     }
 }
@@ -642,14 +663,14 @@ mod tests {
         let text = soon
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
-        o.session(Some(session(&text)), Source::ServerWithCookie);
+        o.session(&Some(session(&text)), Source::ServerWithCookie);
         let left = o.expires_in().expect("parsed");
         assert!(
             left > Duration::from_secs(3) && left <= Duration::from_secs(5),
             "{left:?}"
         );
         o.session(
-            Some(session("2026-12-01T19:54:42.308Z")),
+            &Some(session("2026-12-01T19:54:42.308Z")),
             Source::ServerWithCookie,
         );
         assert_eq!(o.expires_in(), Some(Duration::ZERO));
@@ -662,5 +683,51 @@ mod tests {
         send_sync::<Watcher>();
         send::<Watch>();
         send_sync::<Event>();
+    }
+
+    /// A slid `expires` is a `Refreshed` event only for watches that asked for it, and
+    /// the known session follows it either way; a change of user data is `Updated`.
+    #[test]
+    fn refreshes_and_updates() {
+        let o = Observer::default();
+        let (tx_all, rx_all) = mpsc::channel();
+        let (tx_some, rx_some) = mpsc::channel();
+        o.subscribe(tx_all, true);
+        o.subscribe(tx_some, false);
+        let names = |rx: &Receiver<Msg>| -> Vec<&'static str> {
+            rx.try_iter()
+                .filter_map(|m| match m {
+                    Msg::Event(e) => Some(e.name()),
+                    Msg::Refetch => None,
+                })
+                .collect()
+        };
+        o.session(
+            &Some(session("2030-01-01T00:00:00.000Z")),
+            Source::ServerWithCookie,
+        );
+        o.session(
+            &Some(session("2030-01-01T00:00:01.000Z")),
+            Source::ServerWithCookie,
+        );
+        o.session(
+            &Some(session("2030-01-01T00:00:01.000Z")),
+            Source::ServerWithCookie,
+        );
+        assert_eq!(names(&rx_all), ["refreshed"]);
+        assert!(names(&rx_some).is_empty());
+        let known = o.current().unwrap().unwrap();
+        assert_eq!(known.expires.as_deref(), Some("2030-01-01T00:00:01.000Z"));
+        assert_eq!(known.raw()["expires"], "2030-01-01T00:00:01.000Z");
+        let renamed = Session::from_json(
+            serde_json::json!({"user": {"name": "B"}, "expires": "2030-01-01T00:00:02.000Z"}),
+        )
+        .unwrap();
+        o.session(&Some(renamed), Source::ServerWithCookie);
+        assert_eq!(names(&rx_all), ["updated"]);
+        assert_eq!(names(&rx_some), ["updated"]);
+        o.session(&None, Source::ServerWithCookie);
+        assert_eq!(names(&rx_some), ["signed_out"]);
+        assert_eq!(o.status(), Status::Unauthenticated);
     }
 }
