@@ -105,6 +105,16 @@ fn expect_event(
     panic!("no such event within {within:?}; saw {seen:?}");
 }
 
+/// The watch's first event, which must be `Initial` with `status`.
+#[track_caller]
+fn expect_initial(next: &mut dyn FnMut(Duration) -> Option<Event>, status: Status) -> Event {
+    expect_event(
+        next,
+        Duration::from_secs(5),
+        |e| matches!(e, Event::Initial { status: s, .. } if *s == status),
+    )
+}
+
 /// Every event within `within` (the watch runs meanwhile).
 fn drain(next: &mut dyn FnMut(Duration) -> Option<Event>, within: Duration) -> Vec<Event> {
     let deadline = Instant::now() + within;
@@ -178,15 +188,7 @@ fn keep_alive_expiry_and_status() {
         .watch(WatchOptions::new().refetch_interval(Duration::from_secs(3600)))
         .unwrap();
     let mut next = |t| quiet.next_event(t);
-    expect_event(&mut next, Duration::from_secs(5), |e| {
-        matches!(
-            e,
-            Event::Initial {
-                status: Status::Authenticated,
-                ..
-            }
-        )
-    });
+    expect_initial(&mut next, Status::Authenticated);
     let requests_before = requests_to(&server, &ua);
     let e = expect_event(&mut next, Duration::from_secs(5), |_| true);
     assert_eq!(e, Event::SignedOut(SignOutReason::Expired));
@@ -370,15 +372,7 @@ fn server_down_then_restarted_with_a_new_secret() {
         .watch(WatchOptions::new().refetch_interval(Duration::from_millis(200)))
         .unwrap();
     let mut next = |t| watch.next_event(t);
-    expect_event(&mut next, Duration::from_secs(5), |e| {
-        matches!(
-            e,
-            Event::Initial {
-                status: Status::Authenticated,
-                ..
-            }
-        )
-    });
+    expect_initial(&mut next, Status::Authenticated);
     server.stop();
     let e = expect_event(&mut next, Duration::from_secs(5), |_| true);
     assert!(
@@ -583,15 +577,7 @@ fn paused_while_offline_until_a_call_succeeds() {
         )
         .unwrap();
     let mut next = |t| watch.next_event(t);
-    expect_event(&mut next, Duration::from_secs(5), |e| {
-        matches!(
-            e,
-            Event::Initial {
-                status: Status::Authenticated,
-                ..
-            }
-        )
-    });
+    expect_initial(&mut next, Status::Authenticated);
     server.stop();
     let e = expect_event(&mut next, Duration::from_secs(5), |_| true);
     assert!(matches!(e, Event::Offline { .. }), "{e:?}");
