@@ -79,6 +79,15 @@ impl CookieFormat {
         })
     }
 
+    /// The format argument of an import: a name as for [`from_name`](Self::from_name), or
+    /// `auto` (`None`: told from the text, [`detect`](Self::detect)).
+    pub fn from_import_name(name: &str) -> Result<Option<CookieFormat>> {
+        if name.trim().eq_ignore_ascii_case("auto") {
+            return Ok(None);
+        }
+        CookieFormat::from_name(name).map(Some)
+    }
+
     /// The canonical name ([`from_name`](Self::from_name) reads it back).
     pub fn name(self) -> &'static str {
         match self {
@@ -964,6 +973,8 @@ mod tests {
             assert_eq!(CookieFormat::from_name(f.name()).unwrap(), f);
         }
         assert_eq!(CookieFormat::from_name("JSON").unwrap(), CookieFormat::Jar);
+        assert_eq!(CookieFormat::from_import_name("Auto").unwrap(), None);
+        assert!(CookieFormat::from_name("auto").is_err());
         let e = CookieFormat::from_name("yaml").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         assert!(e.to_string().contains("playwright"), "{e}");
