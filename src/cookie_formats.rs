@@ -125,6 +125,7 @@ impl CookieFormat {
         if t.starts_with('#') || t.lines().any(|l| l.contains('\t')) {
             return Some(CookieFormat::Netscape);
         }
+        let t = t.trim_end();
         (t.contains('=') && !t.contains('\n')).then_some(CookieFormat::Header)
     }
 }
@@ -348,11 +349,41 @@ pub(crate) fn webdriver(cookies: &[CookieInfo]) -> Result<String> {
 /// cookies have expiry 0, which curl reads as "until the end of the session"; wget
 /// skips them, and none is needed to send the session (the session token has an
 /// expiry). Domain cookies get a leading dot and `TRUE` (subdomains too).
+///
+/// Chunks of one cookie are written last chunk first: curl sends cookies of equal path,
+/// domain and name length newest first, and the line read last is the newest, so it
+/// sends `.0, .1, …` in order, which next-auth ≤ 4.22 needs (it joins chunks in the
+/// order they arrive). wget sorts them itself.
 pub(crate) fn netscape(cookies: &[CookieInfo]) -> String {
+    fn chunk(name: &str) -> (&str, Option<u64>) {
+        match name.rsplit_once('.') {
+            Some((base, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                (base, n.parse().ok())
+            }
+            _ => (name, None),
+        }
+    }
+    // The jar lists chunks of one cookie next to each other in numeric order: reverse
+    // each such run.
+    let mut rows: Vec<&CookieInfo> = cookies.iter().collect();
+    let same_run = |a: &CookieInfo, b: &CookieInfo| {
+        let (ba, ia) = chunk(&a.name);
+        let (bb, ib) = chunk(&b.name);
+        a.domain == b.domain && a.path == b.path && ba == bb && ia.is_some() && ib.is_some()
+    };
+    let mut start = 0;
+    while start < rows.len() {
+        let mut end = start + 1;
+        while end < rows.len() && same_run(rows[start], rows[end]) {
+            end += 1;
+        }
+        rows[start..end].reverse();
+        start = end;
+    }
     let mut out = String::from(
         "# Netscape HTTP Cookie File\n# Written by authjs. Holds credentials: keep it private.\n",
     );
-    for c in cookies {
+    for c in rows {
         out.push_str(&format!(
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
             browser_domain(c),
@@ -1323,10 +1354,10 @@ mod tests {
         assert_eq!(jar.csrf_token().as_deref(), Some("aa"));
     }
 
-    /// Netscape rows list chunks in numeric order: curl sends cookies of equal name
-    /// length in file order, and next-auth ≤ 4.22 joins chunks in the order received.
+    /// Netscape rows list chunks last first, so that curl (newest first among cookies
+    /// of equal name length) sends them in numeric order, which next-auth ≤ 4.22 needs.
     #[test]
-    fn netscape_chunks_are_in_numeric_order() {
+    fn netscape_chunks_are_in_reverse_numeric_order() {
         let mut jar = Jar::default();
         let set: Vec<String> = (0..12)
             .rev()
@@ -1340,6 +1371,7 @@ mod tests {
             .map(|l| l.split('\t').nth(5).unwrap())
             .collect();
         let want: Vec<String> = (0..12)
+            .rev()
             .map(|i| format!("authjs.session-token.{i}"))
             .collect();
         assert_eq!(names, want);
