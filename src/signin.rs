@@ -554,6 +554,12 @@ fn tag_attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) {
         while i < b.len() && !b[i].is_ascii_whitespace() && !b"=>/".contains(&b[i]) {
             i += 1;
         }
+        if i == name_start {
+            // A stray `=` (the only byte that can end an empty name): skip it. It is
+            // ASCII, so the next byte starts a character.
+            i += 1;
+            continue;
+        }
         let name = html[name_start..i].to_ascii_lowercase();
         while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
@@ -581,11 +587,7 @@ fn tag_attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) {
                 value = decode_entities(&html[start..i]);
             }
         }
-        if !name.is_empty() {
-            out.push((name, value));
-        } else {
-            i += 1; // a stray byte such as `=`: skip it
-        }
+        out.push((name, value));
     }
 }
 
@@ -873,6 +875,10 @@ mod tests {
             "<form method=post action=/a",
             "<form method=\"post\" action=\"/a",
             "<form method=post action=/a><input name=code value=\"secret-code",
+            // A stray `=` at the end (was: a slice past the end, found by
+            // fuzz::tests::form_post_pages_never_panic).
+            "<form method=post action= method=post =",
+            "<form method=post action=/a><input name=a =é value=b>",
         ] {
             match FormPost::from_html(html) {
                 Err(e) => {
