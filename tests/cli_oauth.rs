@@ -181,9 +181,10 @@ fn interactive(
 fn cli_servers() -> Vec<Server> {
     vec![
         support::v4(),
+        support::v4_22(),
         support::v5(),
-        support::v5_next(),
         support::v5_tls(),
+        support::v5_next(),
     ]
 }
 
