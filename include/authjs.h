@@ -489,6 +489,35 @@ AuthjsStatus authjs_complete_sign_in(struct AuthjsClient *client,
                                      char **out_json);
 
 /**
+ * Finishes an OAuth sign-in whose provider answers with `response_mode=form_post`
+ * (Apple, many OIDC providers): the provider's page is an auto-submitting form that
+ * @auth/core reads only as a POST body. `action` is the form's action (this server's
+ * callback URL; other origins are refused), `fields_json` a JSON object of the form's
+ * fields (`{"code": "...", "state": "..."}`). Writes `{"error", "code", "status",
+ * "ok", "url"}` like `authjs_complete_sign_in`.
+ *
+ * Ownership: `*out_json` is owned by the caller; release it with
+ * `authjs_string_free`. Written only on success.
+ */
+AuthjsStatus authjs_complete_sign_in_form(struct AuthjsClient *client,
+                                          const char *action,
+                                          const char *fields_json,
+                                          char **out_json);
+
+/**
+ * `authjs_complete_sign_in_form` with the form read from the provider's page: `html`
+ * is the page (what a web view captured); its first `<form>` gives the action and
+ * fields. A page without a POST form with an action and named fields is
+ * `AUTHJS_ERR_INVALID_ARGUMENT` (the message never quotes the page).
+ *
+ * Ownership: `*out_json` is owned by the caller; release it with
+ * `authjs_string_free`. Written only on success.
+ */
+AuthjsStatus authjs_complete_sign_in_form_html(struct AuthjsClient *client,
+                                               const char *html,
+                                               char **out_json);
+
+/**
  * `useSession().update(data)`: sends `data_json` (any JSON value) to the server's
  * session endpoint and writes the updated session as JSON to `*out_json` (`"null"`
  * when signed out). `data_json` may be NULL (or `"null"`): the session is only

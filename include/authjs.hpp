@@ -398,6 +398,24 @@ public:
         return detail::take(out);
     }
 
+    /// Finishes an OAuth sign-in answered with response_mode=form_post: the form's
+    /// action (this server's callback URL) and its fields as a JSON object
+    /// ({"code": "...", "state": "..."}); returns the JSON {error, code, status, ok, url}.
+    std::string complete_sign_in_form(const std::string &action,
+                                      const std::string &fields_json) const {
+        char *out = nullptr;
+        detail::check(
+            authjs_complete_sign_in_form(raw_, action.c_str(), fields_json.c_str(), &out));
+        return detail::take(out);
+    }
+
+    /// complete_sign_in_form with the form read from the provider's page (its HTML).
+    std::string complete_sign_in_form_html(const std::string &html) const {
+        char *out = nullptr;
+        detail::check(authjs_complete_sign_in_form_html(raw_, html.c_str(), &out));
+        return detail::take(out);
+    }
+
     /// useSession().update(data): returns the updated session as JSON ("null" when
     /// signed out). std::nullopt only refreshes the session.
     std::string update_session(OptionalString data_json) const {

@@ -10,6 +10,7 @@ use crate::http::{Body, Reply, Transport};
 use crate::providers::{self, Provider, Providers};
 use crate::response::Response;
 use crate::session::Session;
+use crate::signin::{FormPost, tidy_pasted_url};
 use crate::signin::{
     RedirectOutcome, SignInOptions, SignInResponse, SignOutOptions, SignOutResponse,
     check_callback_url, redirect_target,
@@ -248,10 +249,60 @@ impl Client {
     /// following the redirect; the session cookie is stored and the redirect is read
     /// like a sign-in reply. A redirect is the normal answer here, so `ok` is true for
     /// any 2xx/3xx status without an error. URLs of another origin are refused.
+    ///
+    /// Paste debris is tolerated (whitespace, surrounding quotes or angle brackets, a
+    /// trailing `#_=_`): a person copying the URL from a browser's address bar is one of
+    /// the ways it arrives. The URL is a one-time secret (its query holds the code and
+    /// state, or the magic-link token) and appears in no error message.
     pub fn complete_sign_in(&self, callback_url: &str) -> Result<SignInResponse> {
-        let url = self.inner.endpoint.resolve_same_origin(callback_url)?;
+        let url = self
+            .inner
+            .endpoint
+            .resolve_same_origin(&tidy_pasted_url(callback_url))?;
         let reply = self.exchange("GET", &url, &[], None, Writes::Authoritative)?;
-        let (target, text) = self.redirect_target(&reply, &url)?;
+        self.completed(&reply, &url)
+    }
+
+    /// Finishes an OAuth sign-in whose provider answers with `response_mode=form_post`
+    /// (Apple, many OIDC providers): the provider's page is an auto-submitting form, and
+    /// @auth/core reads that callback only from a POST body, so the URL alone cannot
+    /// complete it. Sends `fields` (the form's `code`, `state`, … as the page holds them)
+    /// as the browser would, to `action` (the form's action, this server's callback),
+    /// with this jar's state/PKCE/nonce cookies; the result is read as in
+    /// [`complete_sign_in`](Self::complete_sign_in). No CSRF token is involved: Auth.js
+    /// checks the OAuth state instead. Another origin is refused.
+    pub fn complete_sign_in_form(
+        &self,
+        action: &str,
+        fields: &[(String, String)],
+    ) -> Result<SignInResponse> {
+        let url = self
+            .inner
+            .endpoint
+            .resolve_same_origin(&tidy_pasted_url(action))?;
+        let reply = self.exchange(
+            "POST",
+            &url,
+            &[],
+            Some(&Body::Form(fields.to_vec())),
+            Writes::Authoritative,
+        )?;
+        self.completed(&reply, &url)
+    }
+
+    /// [`complete_sign_in_form`](Self::complete_sign_in_form) with the form read from
+    /// the provider's page (see [`FormPost::from_html`]): what a web view that captured
+    /// the page's HTML hands over.
+    pub fn complete_sign_in_form_html(&self, html: &str) -> Result<SignInResponse> {
+        let form = FormPost::from_html(html)?;
+        self.complete_sign_in_form(&form.action, &form.fields)
+    }
+
+    /// The result of a completion request (GET of a callback URL or magic link, POST
+    /// of a form_post callback). A redirect is the normal answer, so `ok` is true for
+    /// any 2xx/3xx status without an error.
+    fn completed(&self, reply: &Reply, url: &Url) -> Result<SignInResponse> {
+        let (target, text) = self.redirect_target(reply, url)?;
         let response = SignInResponse::from_redirect(reply.status, &target, &text, 200..400);
         if response.ok {
             // Watches look the new session up (and report it once).

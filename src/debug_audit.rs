@@ -10,6 +10,8 @@ use crate::{
     Body, Client, Endpoint, Provider, Response, Session, SignInOptions, SignInResponse,
     SignOutOptions, SignOutResponse,
 };
+// A separate import keeps the list above as it is on other branches.
+use crate::FormPost;
 use serde_json::json;
 
 /// Every secret below contains this marker.
@@ -128,6 +130,22 @@ fn no_public_type_prints_a_secret_in_debug() {
         url: "http://127.0.0.1:3000/api/auth/callback/email?token=tokenSECRET&email=a".into(),
     };
     check(f, "SignOutResponse", &magic, &["/api/auth/callback/email"]);
+
+    // A form_post callback: the code and state are one-time secrets, and the action
+    // (the server's callback URL) may carry a query.
+    let form = FormPost {
+        action: "http://127.0.0.1:3000/api/auth/callback/apple?x=qSECRET".into(),
+        fields: vec![
+            ("code".into(), "codeSECRET".into()),
+            ("state".into(), "stateSECRET".into()),
+        ],
+    };
+    check(
+        f,
+        "FormPost",
+        &form,
+        &["/api/auth/callback/apple", "code", "state"],
+    );
 
     let provider = Provider {
         id: "github".into(),

@@ -109,6 +109,19 @@ pub fn set_cookie_headers(data: &[u8]) {
     jar.remove_session();
 }
 
+/// A provider's `form_post` page read by [`FormPost::from_html`](crate::FormPost), and
+/// the same text as a pasted callback URL, tidied and resolved against a base.
+pub fn form_post_page(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(form) = crate::FormPost::from_html(&text) {
+        let _ = format!("{form:?}");
+    }
+    let tidied = crate::signin::tidy_pasted_url(&text);
+    if let Ok(base) = Endpoint::parse("http://127.0.0.1:3000", None) {
+        let _ = base.resolve_same_origin(&tidied);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Every entry point on a few inputs, so they stay compiled and sane between fuzz
@@ -131,6 +144,53 @@ mod tests {
             super::js_options(data);
             super::cookie_file(data);
             super::set_cookie_headers(data);
+            super::form_post_page(data);
+        }
+    }
+
+    /// Pseudo-random pages built from the parser's own tokens (a fixed xorshift
+    /// sequence, so a failure reproduces): none may panic.
+    #[test]
+    fn form_post_pages_never_panic() {
+        const TOKENS: [&str; 24] = [
+            "<form",
+            "<FORM ",
+            "<input",
+            " name=",
+            " value=",
+            " action=",
+            " method=post",
+            " type=hidden",
+            "\"",
+            "'",
+            ">",
+            "/>",
+            "</form>",
+            "&amp;",
+            "&#x",
+            "&#",
+            ";",
+            "é",
+            "ü\u{1F600}",
+            " ",
+            "=",
+            "code",
+            "http://127.0.0.1:3000/cb",
+            "&",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut page = String::new();
+            for _ in 0..(x % 24) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                page.push_str(TOKENS[(x % TOKENS.len() as u64) as usize]);
+            }
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            super::form_post_page(page.as_bytes());
         }
     }
 }

@@ -48,7 +48,7 @@ pub use http::Body;
 pub use providers::{Provider, Providers};
 pub use response::Response;
 pub use session::{Session, User};
-pub use signin::{SignInOptions, SignInResponse, SignOutOptions, SignOutResponse};
+pub use signin::{FormPost, SignInOptions, SignInResponse, SignOutOptions, SignOutResponse};
 pub use watch::{Event, SignOutReason, Status, Watch, WatchOptions, Watcher};
 
 /// The library version (`Cargo.toml`).

@@ -406,6 +406,240 @@ pub(crate) fn redirect_target(
     Some((url, text))
 }
 
+/// Tidies a callback URL that a person pasted or an app handed over, the one place
+/// paste debris is tolerated: whitespace anywhere (a URL holds none, so a line-wrapped
+/// paste is rejoined), surrounding quotes, backticks or angle brackets (`<URL>` as mail
+/// clients and Markdown write it), and a trailing `#_=_` (Facebook appends it to every
+/// redirect) or a lone `#`. A fragment never reaches the server, so dropping these
+/// changes nothing the server sees.
+pub(crate) fn tidy_pasted_url(input: &str) -> String {
+    let mut s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    loop {
+        let pair = [('"', '"'), ('\'', '\''), ('<', '>'), ('`', '`')]
+            .into_iter()
+            .find(|&(open, close)| s.len() >= 2 && s.starts_with(open) && s.ends_with(close));
+        match pair {
+            Some(_) => s = s[1..s.len() - 1].to_string(),
+            None => break,
+        }
+    }
+    for tail in ["#_=_", "#"] {
+        if let Some(rest) = s.strip_suffix(tail) {
+            s = rest.to_string();
+        }
+    }
+    s
+}
+
+/// A callback the provider delivers as an auto-submitting HTML form
+/// (`response_mode=form_post`, as Apple and many OIDC providers answer): where the
+/// browser would POST, and the fields (`code`, `state`, `id_token`, `error`, …).
+///
+/// @auth/core reads such a callback only from a POST body, so the URL alone cannot
+/// complete it: hand this to [`Client::complete_sign_in_form`](crate::Client::complete_sign_in_form).
+#[derive(Clone, PartialEq, Eq)]
+pub struct FormPost {
+    /// The form's `action`: the Auth.js callback URL.
+    pub action: String,
+    /// The form's named `<input>` fields, in page order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for FormPost {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The code and state are one-time secrets: field names only.
+        let names: Vec<&str> = self.fields.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("FormPost")
+            .field("action", &RedactedUrl(&self.action))
+            .field("fields", &names)
+            .finish()
+    }
+}
+
+impl FormPost {
+    /// Reads the first `<form>` of the provider's page: its `action` and the `name` and
+    /// `value` of each `<input>` in it (HTML character references decoded). A form whose
+    /// `method` is not POST is refused: it is not a `form_post` callback. Errors never
+    /// quote the page, which holds the code.
+    pub fn from_html(html: &str) -> Result<FormPost> {
+        let lower = html.to_ascii_lowercase();
+        let start = find_tag(&lower, "form", 0).ok_or_else(|| {
+            Error::invalid("the page holds no <form>: it is not a form_post callback page")
+        })?;
+        let (form_attrs, body_start) = tag_attributes(html, start + "<form".len());
+        let method = attr(&form_attrs, "method").unwrap_or_default();
+        if !method.eq_ignore_ascii_case("post") {
+            return Err(Error::invalid(
+                "the page's <form> is not method=post: it is not a form_post callback page",
+            ));
+        }
+        let action = attr(&form_attrs, "action")
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| Error::invalid("the page's <form> has no action URL"))?;
+        let end = lower[body_start..]
+            .find("</form")
+            .map_or(html.len(), |i| body_start + i);
+        let mut fields = Vec::new();
+        let mut at = body_start;
+        while let Some(i) = find_tag(&lower[..end], "input", at) {
+            let (attrs, next) = tag_attributes(html, i + "<input".len());
+            at = next;
+            let kind = attr(&attrs, "type").unwrap_or_default();
+            if ["submit", "button", "reset", "image"]
+                .iter()
+                .any(|k| kind.eq_ignore_ascii_case(k))
+            {
+                continue;
+            }
+            if let Some(name) = attr(&attrs, "name").filter(|n| !n.is_empty()) {
+                fields.push((name, attr(&attrs, "value").unwrap_or_default()));
+            }
+        }
+        if fields.is_empty() {
+            return Err(Error::invalid(
+                "the page's <form> has no named fields: it is not a form_post callback page",
+            ));
+        }
+        Ok(FormPost { action, fields })
+    }
+
+    /// Builds the fields from a JS-shaped object (`{"code": "…", "state": "…"}`;
+    /// numbers and booleans as their text), for the C ABI and the CLI.
+    pub fn fields_from_js(fields: &Value) -> Result<Vec<(String, String)>> {
+        match fields {
+            Value::Object(o) => o
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), form_value(k, v)?)))
+                .collect(),
+            other => Err(Error::invalid(format!(
+                "form fields must be a JSON object, not {}",
+                json_type_name(other)
+            ))),
+        }
+    }
+}
+
+/// The byte offset of the next `<name` tag (followed by whitespace, `>` or `/`) in
+/// `lower` (the page lower-cased) at or after `from`.
+fn find_tag(lower: &str, name: &str, from: usize) -> Option<usize> {
+    let needle = format!("<{name}");
+    let mut at = from;
+    while let Some(i) = lower.get(at..)?.find(&needle) {
+        let i = at + i;
+        match lower.as_bytes().get(i + needle.len()) {
+            Some(b) if b.is_ascii_whitespace() || *b == b'>' || *b == b'/' => return Some(i),
+            _ => at = i + needle.len(),
+        }
+    }
+    None
+}
+
+/// The attributes of the tag whose name ends at `from`, and the offset after its `>`.
+/// Names are lower-cased; values are unquoted and their character references decoded.
+fn tag_attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) {
+    let b = html.as_bytes();
+    let mut i = from;
+    let mut out = Vec::new();
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (out, i);
+        }
+        if b[i] == b'>' {
+            return (out, i + 1);
+        }
+        let name_start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !b"=>/".contains(&b[i]) {
+            i += 1;
+        }
+        if i == name_start {
+            // A stray `=` (the only byte that can end an empty name): skip it. It is
+            // ASCII, so the next byte starts a character.
+            i += 1;
+            continue;
+        }
+        let name = html[name_start..i].to_ascii_lowercase();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'=' {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            if i < b.len() && (b[i] == b'"' || b[i] == b'\'') {
+                let quote = b[i];
+                let start = i + 1;
+                let stop = b[start..]
+                    .iter()
+                    .position(|&c| c == quote)
+                    .map_or(b.len(), |p| start + p);
+                value = decode_entities(&html[start..stop]);
+                i = (stop + 1).min(b.len());
+            } else {
+                let start = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                value = decode_entities(&html[start..i]);
+            }
+        }
+        out.push((name, value));
+    }
+}
+
+fn attr(attrs: &[(String, String)], name: &str) -> Option<String> {
+    attrs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+}
+
+/// Decodes the character references a provider writes into attribute values
+/// (`&amp;`, `&quot;`, `&#39;`, `&#x2F;`, …); anything else is kept as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let end = rest[1..].find(';').map(|j| j + 1).filter(|&j| j <= 10);
+        let decoded = end.and_then(|j| {
+            let name = &rest[1..j];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .map(|h| u32::from_str_radix(h, 16))
+                    .or_else(|| name.strip_prefix('#').map(str::parse::<u32>))
+                    .and_then(|r| r.ok())
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, j + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -576,5 +810,98 @@ mod tests {
         for bad in ["", "x", "//evil", "javascript:alert(1)", "ftp://h/"] {
             assert!(check_callback_url(bad).is_err(), "{bad}");
         }
+    }
+    #[test]
+    fn pasted_urls_are_tidied() {
+        let want = "http://h:3000/api/auth/callback/oidc?code=c&state=s";
+        for pasted in [
+            want.to_string(),
+            format!("  {want}\n"),
+            format!("{want}#_=_"),
+            format!("{want}#"),
+            format!("\"{want}\""),
+            format!("'{want}'"),
+            format!("<{want}>"),
+            format!("`{want}`"),
+            format!(" \"<{want}#_=_>\" \r\n"),
+            "http://h:3000/api/auth/callback/oidc?code=c\n&state=s".to_string(),
+        ] {
+            assert_eq!(tidy_pasted_url(&pasted), want, "{pasted:?}");
+        }
+        // A fragment that is not debris stays (it is never sent anyway).
+        assert_eq!(tidy_pasted_url("http://h/#top"), "http://h/#top");
+        assert_eq!(tidy_pasted_url("\""), "\"");
+        assert_eq!(tidy_pasted_url(""), "");
+    }
+
+    #[test]
+    fn form_post_pages_are_read() {
+        // What oidc-provider's form_post response mode answers (htmlSafe-escaped values).
+        let html = r#"<!DOCTYPE html><html><head><title>Submitting Callback</title>
+<script>document.addEventListener('DOMContentLoaded', function () { document.forms[0].submit() });</script>
+</head><body>
+  <FORM method="POST" action="http://127.0.0.1:3000/api/auth/callback/oidc-form?x=1&amp;y=2">
+    <input type="hidden" name="code" value="a&#x2F;b&amp;c"/>
+    <input type="hidden" name='state' value='s&quot;t&#39;'>
+    <input type=hidden name=iss value=http://127.0.0.1:9>
+    <noscript><button autofocus type="submit">Continue</button><input type="submit" name="go" value="x"></noscript>
+  </form><form method="post" action="/other"><input name="later" value="no"></form></body></html>"#;
+        let f = FormPost::from_html(html).unwrap();
+        assert_eq!(
+            f.action,
+            "http://127.0.0.1:3000/api/auth/callback/oidc-form?x=1&y=2"
+        );
+        assert_eq!(
+            f.fields,
+            vec![
+                ("code".to_string(), "a/b&c".to_string()),
+                ("state".to_string(), "s\"t'".to_string()),
+                ("iss".to_string(), "http://127.0.0.1:9".to_string()),
+            ]
+        );
+        let debug = format!("{f:?}");
+        assert!(!debug.contains("a/b") && !debug.contains("x=1"), "{debug}");
+    }
+
+    #[test]
+    fn pages_that_are_not_form_posts_are_refused() {
+        for html in [
+            "",
+            "<p>hello</p>",
+            "<formx method=post action=/a><input name=a value=b></formx>",
+            "<form action=/a><input name=code value=secret-code></form>",
+            "<form method=post><input name=code value=secret-code></form>",
+            "<form method=post action=/a></form><input name=code value=secret-code>",
+            "<form method=post action=/a",
+            "<form method=\"post\" action=\"/a",
+            "<form method=post action=/a><input name=code value=\"secret-code",
+            // A stray `=` at the end (was: a slice past the end, found by
+            // fuzz::tests::form_post_pages_never_panic).
+            "<form method=post action= method=post =",
+            "<form method=post action=/a><input name=a =é value=b>",
+        ] {
+            match FormPost::from_html(html) {
+                Err(e) => {
+                    assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument, "{html}");
+                    assert!(!e.message().contains("secret-code"), "{e}");
+                }
+                Ok(f) => assert!(!f.fields.is_empty(), "{html}: {f:?}"),
+            }
+        }
+        assert_eq!(
+            decode_entities("&amp;&bogus;&#99999999;&"),
+            "&&bogus;&#99999999;&"
+        );
+    }
+
+    #[test]
+    fn form_fields_from_js() {
+        let f = FormPost::fields_from_js(&json!({"code": "c", "n": 1})).unwrap();
+        assert_eq!(
+            f,
+            vec![("code".into(), "c".into()), ("n".into(), "1".into())]
+        );
+        assert!(FormPost::fields_from_js(&json!([])).is_err());
+        assert!(FormPost::fields_from_js(&json!({"a": []})).is_err());
     }
 }

@@ -195,6 +195,8 @@ fn providers_table_and_json() {
             ("credentials", "credentials"),
             ("email", "email"),
             ("github", "oauth"),
+            ("oidc", if s.v4 { "oauth" } else { "oidc" }),
+            ("oidc-form", if s.v4 { "oauth" } else { "oidc" }),
         ] {
             assert!(
                 lines.iter().any(|l| {
@@ -209,7 +211,7 @@ fn providers_table_and_json() {
 
         let v = home.at(&s, &["--json", "providers"]).ok().json();
         let obj = v.as_object().expect("providers object");
-        assert_eq!(obj.len(), 3, "{}: {v}", s.name);
+        assert_eq!(obj.len(), 5, "{}: {v}", s.name);
         for (id, p) in obj {
             assert_eq!(p["id"], Value::String(id.clone()));
             for key in ["id", "name", "type", "signinUrl", "callbackUrl"] {

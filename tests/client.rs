@@ -274,7 +274,7 @@ fn unknown_provider_is_a_typed_error_naming_the_known_ids() {
         assert_eq!(e.kind(), ErrorKind::UnknownProvider, "{}", s.name);
         assert_eq!(
             e.known_ids(),
-            ["credentials", "email", "github"],
+            ["credentials", "email", "github", "oidc", "oidc-form"],
             "{}",
             s.name
         );

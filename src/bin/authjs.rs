@@ -183,8 +183,22 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             password_stdin,
             callback_url,
             params,
-        } => ctx.sign_in(provider, fields, password_stdin, callback_url, params),
+            open,
+            no_wait,
+        } => ctx.sign_in(
+            provider,
+            fields,
+            password_stdin,
+            callback_url,
+            params,
+            (open, no_wait),
+        ),
         Command::Complete { link } => ctx.complete(link),
+        Command::CompleteForm {
+            action,
+            fields,
+            html,
+        } => ctx.complete_form(action, fields, html),
         Command::Update { data } => ctx.update(data),
         Command::Signout { callback_url } => ctx.sign_out(callback_url),
         Command::Fetch {
@@ -299,6 +313,7 @@ impl Ctx {
         password_stdin: bool,
         callback_url: Option<String>,
         raw_params: Vec<String>,
+        (open, no_wait): (bool, bool),
     ) -> Result<u8, Failure> {
         let mut fields = raw_fields
             .iter()
@@ -353,6 +368,9 @@ impl Ctx {
         if !res.ok {
             return self.refused(&res);
         }
+        if matches!(kind.as_deref(), Some("oauth" | "oidc")) && !no_wait {
+            return self.oauth_in_browser(&res, open);
+        }
         if self.json {
             print_json(&res.to_json())?;
             return Ok(0);
@@ -367,12 +385,8 @@ impl Ctx {
                     .as_bytes(),
             )
             .map(|_| 0),
-            Some("oauth") | Some("oidc") => out(format!(
-                "Open this URL in a browser to continue:\n{url}\nThen capture the URL the \
-                     provider redirects back to and finish with:\n  authjs complete -\n"
-            )
-            .as_bytes())
-            .map(|_| 0),
+            // --no-wait: the URL alone on stdout, for scripts (`url=$(authjs signin …)`).
+            Some("oauth") | Some("oidc") => out(format!("{url}\n").as_bytes()).map(|_| 0),
             Some(_) => out(format!("Next: {url}\n").as_bytes()).map(|_| 0),
         }
     }
@@ -421,6 +435,80 @@ impl Ctx {
             url
         };
         let res = self.client.complete_sign_in(url.trim())?;
+        if !res.ok {
+            return self.refused(&res);
+        }
+        if self.json {
+            print_json(&res.to_json())?;
+            return Ok(0);
+        }
+        self.signed_in()
+    }
+
+    /// The OAuth flow of a person at a terminal: the authorize URL and what to do on
+    /// stderr (stdout keeps the result: the session line, or `--json`'s
+    /// `SignInResponse` of the completion), the browser opened with `--open`, then the
+    /// callback URL read from stdin and completed with this jar's state/PKCE/nonce
+    /// cookies.
+    ///
+    /// Against an unmodified server the redirect URI is the server's own callback, so
+    /// the browser visits it first; that visit carries none of these cookies and every
+    /// tested server refuses it before redeeming the code (tests/cli.rs,
+    /// tests/oauth.rs), which leaves the URL in the address bar completable here.
+    fn oauth_in_browser(&self, res: &SignInResponse, open: bool) -> Result<u8, Failure> {
+        let url = res.url.as_deref().unwrap_or_default();
+        let mut text = format!(
+            "Open this URL in a browser and sign in:\n{}\n",
+            output::clean(url)
+        );
+        if open {
+            match open_in_browser(url) {
+                Ok(()) => text = format!("Opened in your browser:\n{}\n", output::clean(url)),
+                Err(why) => text.push_str(&format!("(could not open a browser: {why})\n")),
+            }
+        }
+        text.push_str(
+            "The browser ends on this server's callback page (it may show an error: that \
+             is expected).\nCopy the whole URL from the address bar and paste it here.\n",
+        );
+        eprint!("{text}");
+        let pasted = input::secret_line("Callback URL (not shown): ", "the callback URL")?;
+        self.finish(self.client.complete_sign_in(&pasted)?)
+    }
+
+    fn complete_form(
+        &self,
+        action: Option<String>,
+        raw_fields: Vec<String>,
+        html: Option<String>,
+    ) -> Result<u8, Failure> {
+        let res = match html {
+            Some(file) => {
+                let bytes = if file == "-" {
+                    input::stdin_bytes("the provider's page")?
+                } else {
+                    std::fs::read(&file)
+                        .map_err(|e| Failure::io(format!("cannot read {file}: {e}")))?
+                };
+                let page = String::from_utf8_lossy(&bytes);
+                self.client.complete_sign_in_form_html(&page)?
+            }
+            None => {
+                let fields = raw_fields
+                    .iter()
+                    .map(|f| input::key_value(f, "-f"))
+                    .collect::<Result<Vec<_>, _>>()?;
+                // clap requires ACTION without --html.
+                let action = action.unwrap_or_default();
+                self.client.complete_sign_in_form(&action, &fields)?
+            }
+        };
+        self.finish(res)
+    }
+
+    /// The outcome of a completion: the session (or `--json`'s `SignInResponse`), or
+    /// the refusal.
+    fn finish(&self, res: SignInResponse) -> Result<u8, Failure> {
         if !res.ok {
             return self.refused(&res);
         }
@@ -596,6 +684,35 @@ impl Ctx {
 /// curl's cap on the `Cookie` header it builds from a cookie file (`MAX_COOKIE_HEADER_LEN`
 /// in lib/cookie.c, 8190 bytes).
 const CURL_MAX_COOKIE_HEADER: usize = 8190;
+
+/// Opens `url` with the system's opener: `$AUTHJS_BROWSER` when set (a program, run
+/// with the URL as its one argument), else `open` on macOS and `xdg-open` elsewhere. The
+/// opener is waited for (both return once the browser has the URL), with no input and
+/// its output discarded, so it can neither read the pasted URL nor garble the prompt.
+fn open_in_browser(url: &str) -> Result<(), String> {
+    let opener = std::env::var_os("AUTHJS_BROWSER")
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open".into()
+            } else {
+                "xdg-open".into()
+            }
+        });
+    let name = opener.to_string_lossy().into_owned();
+    let status = std::process::Command::new(&opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map_err(|e| format!("{name}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{name} exited with {status}"))
+    }
+}
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();

@@ -229,6 +229,57 @@ pub unsafe extern "C" fn authjs_complete_sign_in(
     })
 }
 
+/// Finishes an OAuth sign-in whose provider answers with `response_mode=form_post`
+/// (Apple, many OIDC providers): the provider's page is an auto-submitting form that
+/// @auth/core reads only as a POST body. `action` is the form's action (this server's
+/// callback URL; other origins are refused), `fields_json` a JSON object of the form's
+/// fields (`{"code": "...", "state": "..."}`). Writes `{"error", "code", "status",
+/// "ok", "url"}` like `authjs_complete_sign_in`.
+///
+/// Ownership: `*out_json` is owned by the caller; release it with
+/// `authjs_string_free`. Written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authjs_complete_sign_in_form(
+    client: *mut AuthjsClient,
+    action: *const c_char,
+    fields_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> AuthjsStatus {
+    guard(|| {
+        // SAFETY: pointers per the contract.
+        let c = unsafe { client_ref(client) }?;
+        let action = unsafe { arg_str(action, "action") }?;
+        let fields = unsafe { arg_str(fields_json, "fields_json") }?;
+        let fields = crate::FormPost::fields_from_js(&super::parse_json(fields, "fields_json")?)?;
+        check_out(out_json, "out_json")?;
+        let res = c.complete_sign_in_form(action, &fields)?;
+        unsafe { write_string(out_json, res.to_json().to_string(), "the sign-in result") }
+    })
+}
+
+/// `authjs_complete_sign_in_form` with the form read from the provider's page: `html`
+/// is the page (what a web view captured); its first `<form>` gives the action and
+/// fields. A page without a POST form with an action and named fields is
+/// `AUTHJS_ERR_INVALID_ARGUMENT` (the message never quotes the page).
+///
+/// Ownership: `*out_json` is owned by the caller; release it with
+/// `authjs_string_free`. Written only on success.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn authjs_complete_sign_in_form_html(
+    client: *mut AuthjsClient,
+    html: *const c_char,
+    out_json: *mut *mut c_char,
+) -> AuthjsStatus {
+    guard(|| {
+        // SAFETY: pointers per the contract.
+        let c = unsafe { client_ref(client) }?;
+        let html = unsafe { arg_str(html, "html") }?;
+        check_out(out_json, "out_json")?;
+        let res = c.complete_sign_in_form_html(html)?;
+        unsafe { write_string(out_json, res.to_json().to_string(), "the sign-in result") }
+    })
+}
+
 /// `useSession().update(data)`: sends `data_json` (any JSON value) to the server's
 /// session endpoint and writes the updated session as JSON to `*out_json` (`"null"`
 /// when signed out). `data_json` may be NULL (or `"null"`): the session is only

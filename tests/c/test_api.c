@@ -93,11 +93,13 @@ static void test_providers(AuthjsClient *c) {
         return;
     }
     n = authjs_providers_count(p);
-    CHECK(n == 3, "provider count %zu", n);
+    CHECK(n == 5, "provider count %zu", n);
     /* In id order. */
     CHECK(str_eq(authjs_providers_id(p, 0), "credentials"), "provider 0 id");
     CHECK(str_eq(authjs_providers_id(p, 1), "email"), "provider 1 id");
     CHECK(str_eq(authjs_providers_id(p, 2), "github"), "provider 2 id");
+    CHECK(str_eq(authjs_providers_id(p, 3), "oidc"), "provider 3 id");
+    CHECK(str_eq(authjs_providers_id(p, 4), "oidc-form"), "provider 4 id");
     CHECK(str_eq(authjs_providers_type(p, 0), "credentials"), "credentials type");
     CHECK(str_eq(authjs_providers_type(p, 1), "email"), "email type");
     CHECK(str_eq(authjs_providers_type(p, 2), "oauth"), "github type");
@@ -180,6 +182,30 @@ static void test_oauth_and_page(AuthjsClient *c) {
         CHECK(contains(out, "prompt=consent") && contains(out, "login_hint=alice"),
               "authorization params not forwarded: %s", out);
         authjs_string_free(out);
+    }
+    /* A form_post callback (the OIDC flow itself is tested once, in tests/oauth.rs): the
+     * fields reach the server as a POST body, which refuses a state this client's flow
+     * did not send (v4: OAuthCallback, v5: Configuration). */
+    out = NULL;
+    if (CHECK_STATUS(authjs_sign_in(c, "oidc-form", NULL, NULL, &out), AUTHJS_OK)) {
+        CHECK(contains(out, "\"ok\":true") && contains(out, "response_mode=form_post"),
+              "oidc-form result: %s", out);
+        authjs_string_free(out);
+    }
+    {
+        char action[512];
+        snprintf(action, sizeof action, "%s/api/auth/callback/oidc-form", base_url);
+        out = NULL;
+        if (CHECK_STATUS(authjs_complete_sign_in_form(
+                             c, action, "{\"code\": \"c-test-code\", \"state\": \"forged\"}",
+                             &out),
+                         AUTHJS_OK)) {
+            CHECK(contains(out, "\"ok\":false") &&
+                      (contains(out, "\"error\":\"OAuthCallback\"") ||
+                       contains(out, "\"error\":\"Configuration\"")),
+                  "form_post with a forged state: %s", out);
+            authjs_string_free(out);
+        }
     }
     if (CHECK_STATUS(authjs_sign_in_result(c, NULL, NULL, NULL, &r), AUTHJS_OK)) {
         CHECK(authjs_sign_in_result_ok(r), "sign-in page ok");

@@ -121,6 +121,8 @@ static void test_null_arguments(AuthjsClient *c) {
     CHECK_STATUS(authjs_get_providers(NULL, &out), N);
     CHECK_STATUS(authjs_sign_in(NULL, "credentials", NULL, NULL, &out), N);
     CHECK_STATUS(authjs_complete_sign_in(NULL, "/x", &out), N);
+    CHECK_STATUS(authjs_complete_sign_in_form(NULL, "/x", "{}", &out), N);
+    CHECK_STATUS(authjs_complete_sign_in_form_html(NULL, "<form>", &out), N);
     CHECK_STATUS(authjs_update_session(NULL, NULL, &out), N);
     CHECK_STATUS(authjs_sign_out(NULL, NULL, &out), N);
     CHECK_STATUS(authjs_request(NULL, "GET", "/api/me", NULL, &out), N);
@@ -155,6 +157,10 @@ static void test_null_arguments(AuthjsClient *c) {
 
     /* NULL required strings. */
     CHECK_STATUS(authjs_complete_sign_in(c, NULL, &out), N);
+    CHECK_STATUS(authjs_complete_sign_in_form(c, NULL, "{}", &out), N);
+    CHECK_STATUS(authjs_complete_sign_in_form(c, "/x", NULL, &out), N);
+    CHECK_STATUS(authjs_complete_sign_in_form(c, "/x", "{}", NULL), N);
+    CHECK_STATUS(authjs_complete_sign_in_form_html(c, NULL, &out), N);
     CHECK_STATUS(authjs_request(c, NULL, "/api/me", NULL, &out), N);
     CHECK_STATUS(authjs_request(c, "GET", NULL, NULL, &out), N);
     CHECK_STATUS(authjs_request_object(c, NULL, "/api/me", NULL, 0, NULL, 0, &response), N);
@@ -195,6 +201,8 @@ static void test_invalid_utf8(AuthjsClient *c) {
     CHECK_STATUS(authjs_sign_in(c, "credentials", NULL, BAD_UTF8, &out), U);
     CHECK_STATUS(authjs_sign_in_result(c, BAD_UTF8, NULL, NULL, &result), U);
     CHECK_STATUS(authjs_complete_sign_in(c, BAD_UTF8, &out), U);
+    CHECK_STATUS(authjs_complete_sign_in_form(c, "/x", BAD_UTF8, &out), U);
+    CHECK_STATUS(authjs_complete_sign_in_form_html(c, BAD_UTF8, &out), U);
     CHECK_STATUS(authjs_update_session(c, BAD_UTF8, &out), U);
     CHECK_STATUS(authjs_sign_out(c, BAD_UTF8, &out), U);
     CHECK_STATUS(authjs_request(c, BAD_UTF8, "/api/me", NULL, &out), U);
@@ -319,6 +327,20 @@ static void test_malformed_json_and_options(AuthjsClient *c) {
     CHECK_STATUS(authjs_complete_sign_in(c, "https://evil.example/api/auth/callback/email",
                                          &out),
                  I);
+    CHECK_STATUS(authjs_complete_sign_in_form(c, "https://evil.example/api/auth/callback/oidc",
+                                              "{\"code\": \"secret-code\"}", &out),
+                 I);
+    CHECK(!contains(authjs_last_error_message(), "secret-code"), "message leaks the code: %s",
+          authjs_last_error_message());
+    /* form_post fields: a JSON object of strings. */
+    CHECK_STATUS(authjs_complete_sign_in_form(c, "/api/auth/callback/oidc", "[\"code\"]", &out),
+                 I);
+    CHECK_STATUS(authjs_complete_sign_in_form(c, "/api/auth/callback/oidc", "{\"code\": {}}",
+                                              &out),
+                 I);
+    CHECK_STATUS(authjs_complete_sign_in_form(c, "/api/auth/callback/oidc", "{,}", &out), I);
+    CHECK(contains(authjs_last_error_message(), "fields_json"), "message names fields_json");
+    CHECK_STATUS(authjs_complete_sign_in_form_html(c, "<p>no form</p>", &out), I);
     CHECK(out == SENTINEL, "out_json written on failure");
 }
 

@@ -85,13 +85,14 @@ void test_flow() {
     CHECK(c.csrf_token().size() >= 16, "csrf token");
 
     auto providers = c.providers();
-    CHECK(providers.size() == 3, "providers: %zu", providers.size());
-    if (providers.size() == 3) {
+    CHECK(providers.size() == 5, "providers: %zu", providers.size());
+    if (providers.size() == 5) {
         CHECK(providers[0].id == "credentials" && providers[0].type == "credentials",
               "provider 0");
         CHECK(providers[2].id == "github" && providers[2].name == "GitHub" &&
                   providers[2].type == "oauth",
               "provider 2");
+        CHECK(providers[3].id == "oidc" && providers[4].id == "oidc-form", "providers 3, 4");
         CHECK(contains(providers[1].signin_url.c_str(), "/signin/email") &&
                   contains(providers[1].callback_url.c_str(), "/callback/email"),
               "provider 1 urls");

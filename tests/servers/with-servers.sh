@@ -19,6 +19,10 @@
 #   v5-next           next-auth 5 beta in Next.js 16 (App Router)        AUTHJS_TEST_V5_NEXT_URL
 #   v5-next-tls       v5-next over https (custom server.mjs)             AUTHJS_TEST_V5_NEXT_TLS_URL
 #   fault             the fault server (tests/fault-server, Rust)        AUTHJS_TEST_FAULT_URL
+#   oidc              the OpenID provider (oidc-provider, oidc/)         AUTHJS_TEST_OIDC_URL
+# Every Auth.js server above offers the OIDC providers `oidc` and `oidc-form` of that
+# OpenID provider (its issuer is AUTHJS_TEST_OIDC_URL, passed to each as
+# AUTHJS_TEST_OIDC_ISSUER); the provider has a client for each server's callback URLs.
 # Each URL is http(s)://127.0.0.1:PORT (v5-basepath: plus /auth); next-auth 5 in
 # Next.js answers with localhost URLs instead (see docs/servers.md).
 # Also exported: AUTHJS_TEST_CA (PEM of the CA that signed the https certificate),
@@ -90,6 +94,7 @@ ensure_next_build "$HERE/v4"
 ensure_next_build "$HERE/v4-22"
 ensure_next_build "$HERE/v5-next"
 ensure_deps "$HERE/v5" @auth/express/index.js || true
+ensure_deps "$HERE/oidc" oidc-provider/lib/index.js || true
 
 # The fault server: one small std-only crate of this workspace. cargo names the binary
 # it built (wherever CARGO_TARGET_DIR points).
@@ -173,7 +178,7 @@ openssl x509 -req -in "$CERT_DIR/server.csr" -CA "$CERT_DIR/ca.pem" -CAkey "$CER
 # ---------------------------------------------------------------------------
 # Ports and servers
 # ---------------------------------------------------------------------------
-N_SERVERS=14
+N_SERVERS=15 # 13 Auth.js servers, the fault server, the OpenID provider (the last port)
 read -r -a PORTS < <(node -e '
 const net = require("net");
 const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer());
@@ -189,7 +194,15 @@ fi
 CLEAN_ENV=(-u AUTH_URL -u NEXTAUTH_URL -u NEXTAUTH_URL_INTERNAL -u AUTH_TRUST_HOST -u VERCEL
   -u VERCEL_URL -u CF_PAGES -u AUTH_SECRET -u NEXTAUTH_SECRET -u TLS_CERT -u TLS_KEY -u PORT
   -u AUTH_REDIRECT_PROXY_URL -u NODE_OPTIONS -u AUTHJS_TEST_SESSION_STRATEGY
-  -u AUTHJS_TEST_BASE_PATH -u AUTHJS_TEST_PAGES_SIGNIN -u AUTHJS_TEST_PAGES_ERROR)
+  -u AUTHJS_TEST_BASE_PATH -u AUTHJS_TEST_PAGES_SIGNIN -u AUTHJS_TEST_PAGES_ERROR
+  -u AUTHJS_TEST_OIDC_ISSUER -u AUTHJS_OIDC_CALLBACK_BASES)
+
+# The OpenID provider takes the last port, so that every Auth.js server can be given its
+# issuer at start (they discover it at the first OAuth request, not at load) and the
+# provider the callback URLs of all of them.
+OIDC_PORT="${PORTS[$((N_SERVERS - 1))]}"
+OIDC_ISSUER="http://127.0.0.1:$OIDC_PORT"
+CALLBACK_BASES=() # the auth base URL of every Auth.js server, for the provider's redirect URIs
 
 V4_SECRET="authjs-test-secret-v4-0123456789abcdef"
 V5_SECRET="authjs-test-secret-v5-0123456789abcdef"
@@ -225,11 +238,17 @@ start_server() {
       log "unknown app $app"
       exit 2 ;;
   esac
-  (cd "$HERE/$app" && exec setsid env "${CLEAN_ENV[@]}" AUTHJS_MAIL_DIR="$mail" "$@" "${cmd[@]}") \
+  (cd "$HERE/$app" && exec setsid env "${CLEAN_ENV[@]}" AUTHJS_MAIL_DIR="$mail" \
+    AUTHJS_TEST_OIDC_ISSUER="$OIDC_ISSUER" "$@" "${cmd[@]}") \
     >"$TMP_DIR/$name.log" 2>&1 </dev/null &
   PIDS+=("$!")
   NAMES+=("$name")
   ORIGINS+=("$origin")
+  local base="/api/auth" arg
+  for arg in "$@"; do
+    case "$arg" in AUTHJS_TEST_BASE_PATH=*) base="${arg#AUTHJS_TEST_BASE_PATH=}" ;; esac
+  done
+  CALLBACK_BASES+=("$origin$base")
 }
 
 start_server v4 v4 http
@@ -256,6 +275,17 @@ start_fault_server() {
   ORIGINS+=("http://127.0.0.1:$port")
 }
 start_fault_server
+
+# The OpenID provider (answers /api/health too).
+start_oidc_server() {
+  (cd "$HERE/oidc" && exec setsid env "${CLEAN_ENV[@]}" PORT="$OIDC_PORT" \
+    AUTHJS_OIDC_CALLBACK_BASES="${CALLBACK_BASES[*]}" node server.mjs) \
+    >"$TMP_DIR/oidc.log" 2>&1 </dev/null &
+  PIDS+=("$!")
+  NAMES+=(oidc)
+  ORIGINS+=("$OIDC_ISSUER")
+}
+start_oidc_server
 
 fail_server() { # index reason
   local i="$1"
@@ -298,7 +328,7 @@ for i in "${!NAMES[@]}"; do
   # The clients read URLs like NEXTAUTH_URL: a path names the base path.
   if [ "${NAMES[$i]}" = v5-basepath ]; then url="$url/auth"; fi
   export "${var}_URL=$url"
-  if [ "${NAMES[$i]}" != fault ]; then export "${var}_MAIL_DIR=$TMP_DIR/mail-${NAMES[$i]}"; fi
+  if [ "${NAMES[$i]}" != fault ] && [ "${NAMES[$i]}" != oidc ]; then export "${var}_MAIL_DIR=$TMP_DIR/mail-${NAMES[$i]}"; fi
   summary="$summary ${NAMES[$i]}=$url"
 done
 export AUTHJS_TEST_CA="$CERT_DIR/ca.pem"

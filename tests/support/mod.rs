@@ -352,3 +352,4 @@ pub fn fault_requests(ua: &str) -> serde_json::Value {
     assert_eq!(r.status, 200, "{}", r.text());
     r.json().expect("the request log is JSON")
 }
+pub mod oidc;

@@ -741,6 +741,32 @@ impl Client {
         sign_in_to_py(py, &resp)
     }
 
+    /// `fields`: a mapping of the form's fields; the core reads it as a JS object.
+    fn complete_sign_in_form<'py>(
+        &self,
+        py: Python<'py>,
+        action: &Bound<'py, PyAny>,
+        fields: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let c = self.open(py)?.clone();
+        let action = text_arg(action, "action")?;
+        let fields = authjs::FormPost::fields_from_js(&py_to_json(fields, "fields")?).py(py)?;
+        let resp =
+            interruptible::run(py, move || c.complete_sign_in_form(&action, &fields))?.py(py)?;
+        sign_in_to_py(py, &resp)
+    }
+
+    fn complete_sign_in_form_html<'py>(
+        &self,
+        py: Python<'py>,
+        html: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let c = self.open(py)?.clone();
+        let html = text_arg(html, "html")?;
+        let resp = interruptible::run(py, move || c.complete_sign_in_form_html(&html))?.py(py)?;
+        sign_in_to_py(py, &resp)
+    }
+
     /// `data`: any JSON-able value; `None` only refreshes the session.
     #[pyo3(signature = (data = None))]
     fn update_session<'py>(

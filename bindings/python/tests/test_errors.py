@@ -145,7 +145,7 @@ def test_unknown_provider(client: authjs.Client) -> None:
     with pytest.raises(authjs.UnknownProviderError) as info:
         client.sign_in("nope")
     check(info.value, authjs.UnknownProviderError, "unknown_provider")
-    assert info.value.known_ids == ("credentials", "email", "github")
+    assert info.value.known_ids == ("credentials", "email", "github", "oidc", "oidc-form")
     back = pickle.loads(pickle.dumps(info.value))
     assert back.known_ids == info.value.known_ids
 

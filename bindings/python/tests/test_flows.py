@@ -33,7 +33,7 @@ def test_csrf_token(client: authjs.Client) -> None:
 
 def test_providers(server: Server, client: authjs.Client) -> None:
     providers = client.get_providers()
-    assert sorted(providers) == ["credentials", "email", "github"]
+    assert sorted(providers) == ["credentials", "email", "github", "oidc", "oidc-form"]
     gh = providers["github"]
     assert isinstance(gh, authjs.Provider)
     assert (gh.id, gh.name, gh.type) == ("github", "GitHub", "oauth")
@@ -357,3 +357,35 @@ def test_base_path_explicit(server: Server) -> None:
     with authjs.Client(f"{server.url}/api/auth", ca_cert=server.ca) as c:
         assert c.base_url == f"{server.url}/api/auth"
         assert c.get_session() is None
+
+
+def test_complete_sign_in_form(server: Server) -> None:
+    """The form_post completion maps to the core's (the OIDC flow itself, with the test
+    OpenID provider's pages, is tested once, in tests/oauth.rs): the fields reach the
+    server as a POST body, which refuses a state this client's flow did not send (v4:
+    OAuthCallback, v5: Configuration) and leaves the session alone."""
+    c = server.signed_in()
+    started = c.sign_in("oidc-form")
+    assert started.ok and started.url is not None and "response_mode=form_post" in started.url
+    action = f"{server.url}/api/auth/callback/oidc-form"
+    bad = c.complete_sign_in_form(action, {"code": "py-code", "state": "forged"})
+    assert isinstance(bad, authjs.SignInResponse)
+    assert not bad.ok and bad.url is None
+    assert bad.error in ("OAuthCallback", "Configuration"), bad
+    page = (
+        f'<form method="post" action="{action}"><input type="hidden" name="code" '
+        'value="py-code"><input type="hidden" name="state" value="forged"></form>'
+    )
+    assert c.complete_sign_in_form_html(page).error == bad.error
+    session = c.get_session()
+    assert session is not None and session.user.email == "alice@example.com"
+
+    with pytest.raises(authjs.InvalidArgumentError):
+        c.complete_sign_in_form(action, [("code", "x")])  # type: ignore[arg-type]
+    with pytest.raises(authjs.InvalidArgumentError):
+        c.complete_sign_in_form_html("<p>no form here</p>")
+    with pytest.raises(authjs.InvalidArgumentError) as info:
+        c.complete_sign_in_form("https://evil.example/cb", {"code": "secret-code"})
+    assert "secret-code" not in str(info.value) and "secret-code" not in repr(info.value)
+    with pytest.raises(TypeError):
+        c.complete_sign_in_form(b"/cb", {})  # type: ignore[arg-type]

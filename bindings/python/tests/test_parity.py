@@ -36,6 +36,8 @@ PYTHON_NAMES: Dict[str, Optional[str]] = {
     "get_providers": "get_providers",
     "sign_in": "sign_in",
     "complete_sign_in": "complete_sign_in",
+    "complete_sign_in_form": "complete_sign_in_form",
+    "complete_sign_in_form_html": "complete_sign_in_form_html",
     "update_session": "update_session",
     "sign_out": "sign_out",
     "request": "request",

@@ -143,7 +143,9 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
         authjs signin credentials -f username=alice --password-stdin\n  \
         authjs signin email -f email=alice@example.com\n  \
-        authjs signin github --param prompt=login")]
+        authjs signin github --param prompt=login\n  \
+        authjs signin oidc --open          # then paste the URL the browser lands on\n  \
+        url=$(authjs signin oidc --no-wait) && ... && authjs complete -")]
     Signin {
         /// Provider id (`authjs providers` lists them); without it, print the sign-in
         /// page URL
@@ -166,6 +168,15 @@ pub enum Command {
         /// An authorization parameter (OAuth: prompt, login_hint, ...); repeatable
         #[arg(long = "param", value_name = "KEY=VALUE")]
         params: Vec<String>,
+
+        /// OAuth: also open the authorize URL in the system browser (xdg-open, open)
+        #[arg(long, conflicts_with = "no_wait")]
+        open: bool,
+
+        /// OAuth: print the authorize URL on stdout and exit, without reading the
+        /// callback URL (finish later with `authjs complete -`)
+        #[arg(long)]
+        no_wait: bool,
     },
 
     /// Finish a sign-in with an email magic link or a captured OAuth callback URL
@@ -174,6 +185,34 @@ pub enum Command {
         // Not named `url`: that id belongs to the global --url.
         #[arg(value_name = "URL")]
         link: String,
+    },
+
+    /// Finish an OAuth sign-in answered with response_mode=form_post: POST the
+    /// provider's form (its action and fields) to the server's callback
+    #[command(after_help = "Examples:\n  \
+        authjs complete-form --html - < provider-page.html\n  \
+        authjs complete-form http://127.0.0.1:3000/api/auth/callback/apple -f code=... -f state=...")]
+    CompleteForm {
+        /// The form's action (the server's callback URL); not with --html
+        #[arg(
+            value_name = "ACTION",
+            required_unless_present = "html",
+            conflicts_with = "html"
+        )]
+        action: Option<String>,
+
+        /// A form field (code, state, ...); repeatable
+        #[arg(
+            short = 'f',
+            long = "field",
+            value_name = "KEY=VALUE",
+            conflicts_with = "html"
+        )]
+        fields: Vec<String>,
+
+        /// Read the action and fields from the provider's HTML page; `-` reads stdin
+        #[arg(long, value_name = "FILE")]
+        html: Option<String>,
     },
 
     /// Update the session (useSession().update); prints the new session

@@ -380,3 +380,33 @@ export function authBasePath() {
 /** A tiny HTML page for the custom `pages` routes (the client never follows them). */
 export const LOGIN_PAGE_HTML =
   "<!doctype html><title>login</title><p>custom sign-in page of the authjs test server</p>\n";
+
+// --------------------------------------------------------------------------
+// The OpenID provider of the tests (oidc/server.mjs): two providers on every
+// server, `oidc` (the code in the callback URL's query) and `oidc-form`
+// (`response_mode=form_post`: the code arrives as a POST form, as Apple sends it).
+// --------------------------------------------------------------------------
+
+/** The client registered at the test OpenID provider for every test server. */
+export const OIDC_CLIENT = {
+  clientId: "authjs-test",
+  clientSecret: "authjs-test-oidc-secret-0123456789",
+};
+
+/** Every check both versions know, so a tampered state, verifier or nonce is refused. */
+export const OIDC_CHECKS = ["pkce", "state", "nonce"];
+
+export const OIDC_PROVIDERS = [
+  { id: "oidc", name: "Test OIDC", params: {} },
+  { id: "oidc-form", name: "Test OIDC (form_post)", params: { response_mode: "form_post" } },
+];
+
+/**
+ * `AUTHJS_TEST_OIDC_ISSUER` (set by the launcher), or null: then the servers offer no
+ * OIDC provider (a `next build` evaluates the configuration without it). Neither
+ * version fetches the discovery document before the first OAuth request, so the
+ * servers start in parallel with the provider.
+ */
+export function oidcIssuer() {
+  return process.env.AUTHJS_TEST_OIDC_ISSUER || null;
+}

@@ -18,6 +18,9 @@ import GitHub from "@auth/express/providers/github";
 import {
   CREDENTIALS_FIELDS,
   GITHUB_OPTIONS,
+  OIDC_CHECKS,
+  OIDC_CLIENT,
+  OIDC_PROVIDERS,
   LOGIN_PAGE_HTML,
   authActionFromUrl,
   authBasePath,
@@ -27,6 +30,7 @@ import {
   customPages,
   emailProvider,
   jwtCallback,
+  oidcIssuer,
   meBody,
   parseSlowMs,
   requestCounts,
@@ -36,6 +40,27 @@ import {
 } from "../common/testapp.mjs";
 
 const BASE_PATH = authBasePath();
+
+/**
+ * The test OpenID provider as @auth/core configures an OIDC provider: discovery from
+ * `issuer` (at the first OAuth request, not at load), the profile from the ID token,
+ * and every check @auth/core knows (its default for OIDC is PKCE alone).
+ */
+function oidcProviders() {
+  const issuer = oidcIssuer();
+  if (!issuer) return [];
+  return OIDC_PROVIDERS.map(({ id, name, params }) => ({
+    id,
+    name,
+    type: "oidc",
+    issuer,
+    ...OIDC_CLIENT,
+    checks: OIDC_CHECKS,
+    // One person, two providers (`oidc`, `oidc-form`) of one test issuer: the same user.
+    allowDangerousEmailAccountLinking: true,
+    authorization: { params: { scope: "openid email profile", ...params } },
+  }));
+}
 
 /** @type {import("@auth/express").ExpressAuthConfig} */
 const authConfig = {
@@ -54,6 +79,7 @@ const authConfig = {
     }),
     emailProvider(),
     GitHub(GITHUB_OPTIONS),
+    ...oidcProviders(),
   ],
   callbacks: {
     jwt: jwtCallback,

@@ -439,6 +439,22 @@ class Client:
         an OAuth callback URL. Only URLs of this server's origin are accepted."""
         return SignInResponse(**self._native.complete_sign_in(url))
 
+    def complete_sign_in_form(
+        self, action: str, fields: Mapping[str, FormValue]
+    ) -> SignInResponse:
+        """Finishes an OAuth sign-in whose provider answers with
+        ``response_mode=form_post`` (Apple, many OIDC providers): POSTs the provider's
+        form, ``fields`` (``{"code": ..., "state": ...}``), to ``action`` (this server's
+        callback URL) with this client's state/PKCE/nonce cookies. The result is read as
+        in :meth:`complete_sign_in`."""
+        return SignInResponse(**self._native.complete_sign_in_form(action, fields))
+
+    def complete_sign_in_form_html(self, html: str) -> SignInResponse:
+        """:meth:`complete_sign_in_form` with the action and fields read from the
+        provider's auto-submitting page (its HTML, as a web view captured it). A page
+        that holds no such form raises :class:`InvalidArgumentError`."""
+        return SignInResponse(**self._native.complete_sign_in_form_html(html))
+
     def update_session(self, data: Optional[Mapping[str, Any]] = None) -> Optional[Session]:
         """``useSession().update(data)``: returns the updated session (``None`` when
         signed out). ``None`` only refreshes the session."""
