@@ -69,12 +69,12 @@ impl CookieFormat {
             "playwright" => CookieFormat::Playwright,
             "webdriver" => CookieFormat::WebDriver,
             "jar" | "json" => CookieFormat::Jar,
+            // Not quoted: cookie text passed as the format by mistake would end up in logs.
             _ => {
-                return Err(Error::invalid(format!(
-                    "unknown cookie format {:?} (expected one of header, netscape, playwright, \
+                return Err(Error::invalid(
+                    "unknown cookie format (expected one of header, netscape, playwright, \
                      webdriver, jar)",
-                    crate::endpoint::redact_text(&name.chars().take(40).collect::<String>())
-                )));
+                ));
             }
         })
     }
@@ -451,12 +451,21 @@ pub(crate) fn import(
 ) -> Result<(Jar, CookieImport)> {
     let format = match format {
         Some(f) => f,
-        None => CookieFormat::detect(text).ok_or_else(|| {
-            Error::invalid(
-                "cannot tell the cookie format (expected a Playwright storageState, an authjs \
-                 cookie file, a WebDriver cookie list, a cookies.txt or a Cookie header)",
-            )
-        })?,
+        None => match CookieFormat::detect(text) {
+            Some(f) => f,
+            None => {
+                let t = text.trim_start();
+                if t.starts_with('{') || t.starts_with('[') {
+                    // Broken JSON: say where, rather than "unknown format".
+                    parse_json(text, "a cookie export")?;
+                }
+                return Err(Error::invalid(
+                    "cannot tell the cookie format (expected a Playwright storageState, an \
+                     authjs cookie file, a WebDriver cookie list, a cookies.txt or a Cookie \
+                     header)",
+                ));
+            }
+        },
     };
     match format {
         CookieFormat::Jar => import_jar_file(text, origin_url),
@@ -1308,6 +1317,12 @@ mod tests {
             assert!(!e.to_string().contains("SECRET"), "{e}");
         }
         assert!(import(None, "what is this", &origin()).is_err());
+        let e = import(None, "{\"cookies\": [SECRET", &origin())
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("line 1"), "{e}");
+        let e = CookieFormat::from_name("SECRET=1").unwrap_err();
+        assert!(!e.to_string().contains("SECRET"), "{e}");
     }
 
     #[test]
