@@ -127,7 +127,12 @@ impl Client {
         } else {
             Source::ServerWithoutCookie
         };
-        self.observer().session(&session, source);
+        // A sign-out while this read was in flight already told the watches; a reply
+        // from before it must not report the session again (the jar refused its
+        // cookie for the same reason).
+        if !reply.superseded {
+            self.observer().session(&session, source);
+        }
         Ok(session)
     }
 
@@ -337,7 +342,9 @@ impl Client {
                 return Err(self.status_error(&reply, "POST session"));
             }
             let session = Session::from_json(self.json_body(&reply, &url)?);
-            self.observer().session(&session, Source::ServerWithCookie);
+            if !reply.superseded {
+                self.observer().session(&session, Source::ServerWithCookie);
+            }
             Ok(Attempt::Done(session))
         })
     }
@@ -606,16 +613,23 @@ impl Client {
         reply.sent_session = cookie
             .split("; ")
             .any(|p| p.split('=').next().is_some_and(is_session_cookie_name));
-        if !reply.set_cookies.is_empty() {
-            let refused = self.mutate(|jar| {
+        if reply.set_cookies.is_empty() {
+            reply.superseded = self.lock().jar.epoch() != epoch;
+        } else {
+            let (refused, superseded) = self.mutate(|jar| {
+                let superseded = jar.epoch() != epoch;
                 let policy = StorePolicy {
                     // A sign-out or clear since the request was sent (here or in another
                     // process) voids the session cookies of its reply.
-                    keep_session: jar.epoch() == epoch,
+                    keep_session: !superseded,
                     sent: (writes == Writes::Refresh).then_some(cookie.as_str()),
                 };
-                Ok(jar.store(&reply.set_cookies, url, &policy).refused)
+                Ok((
+                    jar.store(&reply.set_cookies, url, &policy).refused,
+                    superseded,
+                ))
             })?;
+            reply.superseded = superseded;
             if !refused.is_empty() {
                 return Err(Error::protocol(format!(
                     "the cookie jar is full ({} cookies): the server's new cookie(s) {} were \

@@ -127,6 +127,9 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
     /// The request carried a session cookie (set by the client, which knows).
     pub sent_session: bool,
+    /// A sign-out or clear happened while the request was in flight (the jar's epoch
+    /// moved on; set by the client): the reply no longer describes this client.
+    pub superseded: bool,
 }
 
 impl Reply {
@@ -341,6 +344,7 @@ impl Transport {
             set_cookies,
             body,
             sent_session: false,
+            superseded: false,
         })
     }
 }
