@@ -28,6 +28,7 @@ pub mod ffi;
 #[doc(hidden)]
 pub mod fuzz;
 mod http;
+mod lookup;
 mod providers;
 mod response;
 mod session;
@@ -45,6 +46,7 @@ pub use cookies::{CookieInfo, is_csrf_cookie_name, is_session_cookie_name};
 pub use endpoint::{DEFAULT_BASE_PATH, Endpoint, redact_url};
 pub use error::{Error, ErrorKind, KindInfo, Result};
 pub use http::Body;
+pub use lookup::Lookup;
 pub use providers::{Provider, Providers};
 pub use response::Response;
 pub use session::{Session, User};
