@@ -317,3 +317,75 @@ fn concurrent_lookups_are_not_mixed_up() {
         });
     }
 }
+
+/// `authjs lookup`: the Cookie header on stdin (a copied `Cookie:` line too), the
+/// lookup as JSON on stdout; `--require` exits 3 without a session; the jar file is
+/// neither read for the lookup nor written.
+#[test]
+fn cli_lookup() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    for s in [v4(), v5_tls()] {
+        let browser = s.client();
+        sign_in(&browser, "alice");
+        let header = browser.cookie_header();
+        let dir = tempfile::tempdir().unwrap();
+        let jar = dir.path().join("jar.json");
+        let run = |input: &str, extra: &[&str]| {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_authjs"));
+            cmd.arg("--url").arg(&s.url).arg("--jar").arg(&jar);
+            if s.tls {
+                cmd.arg("--ca-cert").arg(support::ca_file());
+            }
+            let mut child = cmd
+                .arg("lookup")
+                .args(extra)
+                .env_remove("AUTH_URL")
+                .env_remove("NEXTAUTH_URL")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("spawn authjs");
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            (
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+            )
+        };
+        let (code, stdout, stderr) = run(&format!("Cookie: {header}\n"), &[]);
+        assert_eq!(code, 0, "{}: {stderr}", s.name);
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(v["session"]["user"]["name"], "Alice Liddell", "{}", s.name);
+        let cookies = v["setCookies"].as_array().unwrap();
+        assert!(
+            cookies
+                .iter()
+                .any(|c| c.as_str().unwrap().contains("session-token")),
+            "{}: {stdout}",
+            s.name
+        );
+        assert!(!jar.exists(), "{}: the lookup wrote the jar", s.name);
+
+        let (code, stdout, _) = run("theme=dark\n", &["--require"]);
+        assert_eq!(code, 3, "{}", s.name);
+        let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(v, serde_json::json!({"session": null, "setCookies": []}));
+
+        let (code, stdout, stderr) = run("authjs.session-token=bad value", &[]);
+        assert_eq!(code, 11, "{}: {stderr}", s.name);
+        assert!(
+            stdout.is_empty() && !stderr.contains("bad value"),
+            "{stderr}"
+        );
+        let (code, _, _) = run("a=1\nb=2\n", &[]);
+        assert_eq!(code, 2, "{}", s.name);
+    }
+}
