@@ -16,6 +16,7 @@
 
 mod builder;
 mod client;
+mod conn;
 mod cookie_file;
 mod cookie_formats;
 mod cookies;
@@ -41,6 +42,7 @@ pub use builder::{
     MAX_TIMEOUT,
 };
 pub use client::Client;
+pub use conn::{TlsStats, tls_stats};
 pub use cookie_formats::{CookieFormat, CookieImport, SameSite};
 pub use cookies::{CookieInfo, is_csrf_cookie_name, is_session_cookie_name};
 pub use endpoint::{DEFAULT_BASE_PATH, Endpoint, redact_url};

@@ -36,6 +36,14 @@ fn session_cookie(cookies: &[CookieInfo]) -> &CookieInfo {
         .expect("a session cookie")
 }
 
+/// The TLS counters (`authjs::tls_stats`) are per process: the tests of this binary
+/// run one at a time so that each sees only its own handshakes and builds.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -47,6 +55,7 @@ fn now() -> i64 {
 /// time: each sees only their own session, and the base client stays signed out.
 #[test]
 fn users_on_one_pool_are_isolated() {
+    let _serial = serial();
     for s in pool_servers() {
         let base = s.client();
         let users: Vec<(Client, &str, &str)> = [("alice", "Alice Liddell"), ("bob", "Bob")]
@@ -82,6 +91,7 @@ fn users_on_one_pool_are_isolated() {
 /// not its cookies; `user_with_cookies` starts from a browser's header.
 #[test]
 fn user_handles_share_options_not_cookies() {
+    let _serial = serial();
     for s in pool_servers() {
         let (base, ua) = s.counted_client();
         sign_in(&base, "carol");
@@ -112,6 +122,7 @@ fn user_handles_share_options_not_cookies() {
 /// browser holding it stays signed in (sliding expiry).
 #[test]
 fn lookup_returns_the_servers_set_cookie() {
+    let _serial = serial();
     for s in pool_servers() {
         let browser = s.client();
         sign_in(&browser, "alice");
@@ -194,6 +205,7 @@ fn lookup_returns_the_servers_set_cookie() {
 /// the browser sends the chunks in.
 #[test]
 fn lookup_reads_chunked_sessions() {
+    let _serial = serial();
     for s in pool_servers() {
         let browser = s.client();
         sign_in(&browser, "carol");
@@ -214,6 +226,7 @@ fn lookup_reads_chunked_sessions() {
 /// `GET session`, carrying only the session cookie.
 #[test]
 fn lookup_without_a_session_cookie_makes_no_request() {
+    let _serial = serial();
     for s in pool_servers() {
         let signed_out = s.client();
         signed_out.get_csrf_token().unwrap();
@@ -244,6 +257,7 @@ fn lookup_without_a_session_cookie_makes_no_request() {
 /// A session cookie the server does not accept is no session (not an error).
 #[test]
 fn lookup_of_a_garbage_cookie_is_no_session() {
+    let _serial = serial();
     for s in pool_servers() {
         let browser = s.client();
         sign_in(&browser, "alice");
@@ -266,6 +280,7 @@ fn lookup_of_a_garbage_cookie_is_no_session() {
 /// as carol looks alice up and stays carol, and its own cookies are never sent.
 #[test]
 fn lookup_never_touches_the_clients_jar() {
+    let _serial = serial();
     for s in pool_servers() {
         let backend = s.client();
         sign_in(&backend, "carol");
@@ -290,6 +305,7 @@ fn lookup_never_touches_the_clients_jar() {
 /// is its own user's.
 #[test]
 fn concurrent_lookups_are_not_mixed_up() {
+    let _serial = serial();
     for s in pool_servers() {
         let headers: Vec<(String, &str)> = [("alice", "Alice Liddell"), ("bob", "Bob")]
             .into_iter()
@@ -323,6 +339,7 @@ fn concurrent_lookups_are_not_mixed_up() {
 /// neither read for the lookup nor written.
 #[test]
 fn cli_lookup() {
+    let _serial = serial();
     use std::io::Write;
     use std::process::{Command, Stdio};
     for s in [v4(), v5_tls()] {
@@ -387,5 +404,68 @@ fn cli_lookup() {
         );
         let (code, _, _) = run("a=1\nb=2\n", &[]);
         assert_eq!(code, 2, "{}", s.name);
+    }
+}
+
+/// The TLS configuration (rustls `ClientConfig` and root store) is built once for many
+/// clients and users with the same trust, not once per client; a warm pool makes no
+/// new handshake for lookups or for its users' requests.
+#[test]
+fn tls_is_configured_once_and_warm_pools_do_not_handshake() {
+    let _serial = serial();
+    // The process-wide default configuration, built at most once, out of the count.
+    drop(v4().client());
+    for s in [v5_tls(), v5_next_tls()] {
+        let base = s.client();
+        let before = authjs::tls_stats();
+        let clients: Vec<Client> = (0..50).map(|_| s.client()).collect();
+        let users: Vec<Client> = (0..500).map(|_| base.user()).collect();
+        assert_eq!(
+            authjs::tls_stats().configs_built,
+            before.configs_built,
+            "{}: 50 clients and 500 users with the same CA built a TLS configuration",
+            s.name
+        );
+        // Another CA set is another configuration, built once for all its clients.
+        let pem = std::fs::read(support::ca_file()).unwrap();
+        let other: Vec<Client> = (0..5)
+            .map(|_| {
+                s.builder()
+                    .add_root_certificate_pem(pem.clone())
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(
+            authjs::tls_stats().configs_built,
+            before.configs_built + 1,
+            "{}",
+            s.name
+        );
+
+        let browser = &users[0];
+        sign_in(browser, "alice");
+        let header = browser.cookie_header();
+        // Warm: the first lookup may open a connection; the next ones reuse it.
+        assert!(base.lookup(&header).unwrap().session.is_some());
+        let warm = authjs::tls_stats().handshakes;
+        for _ in 0..20 {
+            assert!(base.lookup(&header).unwrap().session.is_some());
+        }
+        for u in &users[1..20] {
+            assert_eq!(name_of(u), None);
+        }
+        assert_eq!(
+            authjs::tls_stats().handshakes,
+            warm,
+            "{}: lookups and users on a warm pool made new TLS handshakes",
+            s.name
+        );
+        // Standalone clients each have a pool of their own: one handshake each.
+        for c in &clients[..3] {
+            assert_eq!(name_of(c), None);
+        }
+        assert_eq!(authjs::tls_stats().handshakes, warm + 3, "{}", s.name);
+        drop((clients, users, other));
     }
 }
