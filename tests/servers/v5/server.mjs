@@ -19,6 +19,8 @@ import {
   CREDENTIALS_FIELDS,
   GITHUB_OPTIONS,
   LOGIN_PAGE_HTML,
+  ME_JS_HTML,
+  PAGE_HEADERS,
   authActionFromUrl,
   authBasePath,
   authorizeCredentials,
@@ -28,6 +30,7 @@ import {
   emailProvider,
   jwtCallback,
   meBody,
+  meHtml,
   parseSlowMs,
   requestCounts,
   sessionCallback,
@@ -83,6 +86,18 @@ async function requireSession(req, res) {
 // Target of the custom `pages` variants (the client reads these URLs, never follows them).
 app.get("/login", (_req, res) => {
   res.type("html").send(LOGIN_PAGE_HTML);
+});
+
+// The browser tests' pages (common/testapp.mjs).
+app.get("/me", async (req, res, next) => {
+  try {
+    res.set(PAGE_HEADERS).send(meHtml(await getSession(req, authConfig)));
+  } catch (err) {
+    next(err);
+  }
+});
+app.get("/me-js", (_req, res) => {
+  res.set(PAGE_HEADERS).send(ME_JS_HTML);
 });
 
 app.get("/api/health", (_req, res) => {
