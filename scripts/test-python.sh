@@ -23,6 +23,10 @@ PYTEST_VERSION="9.2.0"
 MYPY_VERSION="2.4.1"
 # Test-only: tests/test_async.py runs AsyncClient on uvloop as well as asyncio's loop.
 UVLOOP_VERSION="0.23.0"
+# Test-only: tests/test_browser.py and the examples drive Debian's Chromium with it
+# (executable_path; `playwright install` is never run, its download is not used).
+PLAYWRIGHT_VERSION="1.65.2"
+CHROMIUM="${AUTHJS_TEST_CHROMIUM:-/usr/bin/chromium}"
 
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
   if [ -z "${!var:-}" ]; then
@@ -31,6 +35,12 @@ for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_T
     exit 2
   fi
 done
+
+if [ ! -x "$CHROMIUM" ]; then
+  log "$CHROMIUM is missing: the browser tests need Debian's chromium (apt-get install chromium)"
+  exit 2
+fi
+export AUTHJS_TEST_CHROMIUM="$CHROMIUM"
 
 PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'; then
@@ -48,7 +58,8 @@ PY="$VENV/bin/python"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 t0=$SECONDS
-"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION"
+"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION" \
+  "playwright==$PLAYWRIGHT_VERSION"
 log "tools ready ($((SECONDS - t0)) s)"
 
 # The package, exactly as a user installs it (build isolation on: the build backend
