@@ -348,6 +348,11 @@ typedef struct AuthjsSignInResult AuthjsSignInResult;
 typedef struct AuthjsWatcher AuthjsWatcher;
 
 /**
+ * A format the jar can be exported to and imported from. See `docs/cookies.md`.
+ */
+typedef struct CookieFormat CookieFormat;
+
+/**
  * One request header given by the caller: a name and a value, both NUL-terminated
  * UTF-8, borrowed for the duration of the call.
  */
@@ -530,6 +535,35 @@ AuthjsStatus authjs_save_cookies(struct AuthjsClient *client, const char *path);
  * unchanged. On Unix the path may be any bytes.
  */
 AuthjsStatus authjs_load_cookies(struct AuthjsClient *client, const char *path);
+
+/**
+ * Writes the cookie jar to `*out` in `format`: `"header"` (a `Cookie` header value),
+ * `"netscape"` (cookies.txt for `curl -b` / `wget --load-cookies`), `"playwright"` (a
+ * storageState JSON object), `"webdriver"` (a JSON list of WebDriver cookies, for
+ * Selenium and Cypress) or `"jar"` (`"json"`: the authjs cookie file, version 2). The
+ * formats are described in docs/cookies.md.
+ *
+ * The text holds credentials: do not log it, store it privately. Ownership: `*out` is
+ * owned by the caller; release it with `authjs_string_free`. Written only on success;
+ * an unknown format is `AUTHJS_ERR_INVALID_ARGUMENT`.
+ */
+AuthjsStatus authjs_client_export_cookies(struct AuthjsClient *client,
+                                          const char *format,
+                                          char **out);
+
+/**
+ * Replaces the cookie jar (the session, as a sign-in would) with the cookies in
+ * `text`, in `format`: a name as for `authjs_client_export_cookies`, or `"auto"` or
+ * NULL to tell it from the text. Of a browser's cookies (storageState, WebDriver list,
+ * cookies.txt) only this server's are taken; the others, secure cookies this origin
+ * would not get in a browser, and expired ones are counted in `*skipped` (may be
+ * NULL). An authjs cookie file of another origin and malformed text are
+ * `AUTHJS_ERR_INVALID_ARGUMENT` and change nothing; the message never quotes the text.
+ */
+AuthjsStatus authjs_client_import_cookies(struct AuthjsClient *client,
+                                          const char *format,
+                                          const char *text,
+                                          size_t *skipped);
 
 /**
  * `getSession()` as a native object: writes a new `AuthjsSession` to `*out`, or

@@ -457,6 +457,25 @@ public:
         detail::check(authjs_load_cookies(raw_, path.c_str()));
     }
 
+    /// The jar in another tool's format (authjs_client_export_cookies): "header",
+    /// "netscape" (curl -b, wget --load-cookies), "playwright" (a storageState),
+    /// "webdriver" (Selenium, Cypress) or "jar". Holds credentials.
+    std::string export_cookies(const std::string &format) const {
+        char *out = nullptr;
+        detail::check(authjs_client_export_cookies(raw_, format.c_str(), &out));
+        return detail::take(out);
+    }
+
+    /// Replaces the jar (the session) with cookies in `format` ("auto": told from the
+    /// text), as authjs_client_import_cookies. Returns how many cookies were skipped
+    /// (other sites', expired, secure ones this origin would not get in a browser).
+    std::size_t import_cookies(const std::string &text,
+                               const std::string &format = "auto") const {
+        std::size_t skipped = 0;
+        detail::check(authjs_client_import_cookies(raw_, format.c_str(), text.c_str(), &skipped));
+        return skipped;
+    }
+
     /// useSession().status, read without a request (authjs_client_status):
     /// AUTHJS_SESSION_LOADING until the session is first learned.
     AuthjsSessionStatus status() const noexcept { return authjs_client_status(raw_); }

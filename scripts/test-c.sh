@@ -153,7 +153,7 @@ STATIC_LINE="$(pkg-config --libs --static authjs)"
 read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
-C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch)
+C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch test_handoff)
 # test_bodies reads tests/fixtures/request-bodies.json, compiled in as C data.
 mkdir -p "$WORK/gen"
 python3 "$ROOT/tests/c/gen_bodies.py" "$ROOT/tests/fixtures/request-bodies.json" \
@@ -215,6 +215,7 @@ run_all() { # variant [wrapper...]  (every program against every server)
     run "$variant test_threads [$name]" "$@" "$bin/test_threads" "$url" "${ca_arg[@]}"
     run "$variant test_fork [$name]" "$@" "$bin/test_fork" "$url" "${ca_arg[@]}"
     run "$variant test_wrapper [$name]" "$@" "$bin/test_wrapper" "$url" "${ca_arg[@]}"
+    run "$variant test_handoff [$name]" "$@" "$bin/test_handoff" "$url" "${ca_arg[@]}"
     run_example "$variant example_c [$name]" "$@" "$bin/example_c" "$url" "${ca_arg[@]}"
     run_example "$variant example_cpp [$name]" "$@" "$bin/example_cpp" "$url" "${ca_arg[@]}"
   done

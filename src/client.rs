@@ -2,6 +2,7 @@
 
 use crate::builder::ClientBuilder;
 use crate::cookie_file;
+use crate::cookie_formats::{self, CookieFormat, CookieImport};
 use crate::cookies::{CookieInfo, Jar, StorePolicy, is_session_cookie_name};
 use crate::endpoint::{Endpoint, redact};
 use crate::error::{Error, ErrorKind, Result};
@@ -380,38 +381,85 @@ impl Client {
         self.lock().jar.has_session()
     }
 
-    /// The jar as JSON text (the cookie-file format), bound to this server's origin.
+    /// The jar as JSON text (the cookie-file format), bound to this server's origin:
+    /// [`export_cookies_as`](Self::export_cookies_as) with [`CookieFormat::Jar`].
     pub fn export_cookies(&self) -> Result<String> {
-        self.sync()?;
-        self.lock().jar.export(&self.inner.endpoint.origin())
+        self.export_cookies_as(CookieFormat::Jar)
     }
 
-    /// Replaces the jar with exported cookies; refuses cookies of another origin.
+    /// The jar in `format`, for a browser (`Playwright`), a WebDriver test
+    /// (`WebDriver`), curl or wget (`Netscape`), a header (`Header`) or another authjs
+    /// client (`Jar`). Every format but `Header` holds the cookies' values, which are
+    /// credentials. See `docs/cookies.md`.
+    pub fn export_cookies_as(&self, format: CookieFormat) -> Result<String> {
+        self.sync()?;
+        let jar = self.lock().jar.clone();
+        cookie_formats::export(&jar, format, self.inner.endpoint.origin_url())
+    }
+
+    /// Replaces the jar with exported cookies (an authjs cookie file of any version);
+    /// refuses cookies of another origin. Nothing changes on error.
     pub fn import_cookies(&self, text: &str) -> Result<()> {
-        let mut fresh = Jar::default();
-        fresh.import(text, &self.inner.endpoint.origin())?;
+        self.import_cookies_as(Some(CookieFormat::Jar), text)
+            .map(drop)
+    }
+
+    /// Replaces the jar (the session, like a sign-in would) with cookies in `format`
+    /// (`None`: told from the text, [`CookieFormat::detect`]). A browser's cookies
+    /// (storageState, WebDriver list, cookies.txt) may span many sites: only this
+    /// server's are taken, and the rest, secure cookies a browser would not send to
+    /// this origin and expired ones are counted in [`CookieImport::skipped`]. An authjs
+    /// cookie file must belong to this origin. Malformed input is an
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind) error and changes nothing.
+    /// Replies to requests sent before the import may not store session cookies
+    /// (the jar starts a new sign-out epoch), like [`import_cookies`](Self::import_cookies).
+    pub fn import_cookies_as(
+        &self,
+        format: Option<CookieFormat>,
+        text: &str,
+    ) -> Result<CookieImport> {
+        let (fresh, report) =
+            cookie_formats::import(format, text, self.inner.endpoint.origin_url())?;
         self.mutate(|jar| {
             jar.replace_with(fresh);
             Ok(())
-        })
+        })?;
+        Ok(report)
     }
 
-    /// The jar in Netscape `cookies.txt` format, for `curl -b`.
+    /// The jar in Netscape `cookies.txt` format, for `curl -b` and `wget --load-cookies`.
     pub fn netscape_cookies(&self) -> String {
         self.sync_quietly();
-        self.lock().jar.netscape()
+        cookie_formats::netscape(&self.lock().jar.list())
     }
 
     /// Writes the jar to `path` atomically with mode 0600.
     pub fn save_cookies(&self, path: impl AsRef<Path>) -> Result<()> {
-        let text = self.export_cookies()?;
+        self.save_cookies_as(path, CookieFormat::Jar)
+    }
+
+    /// Writes the jar in `format` to `path` atomically with mode 0600 (exports hold
+    /// credentials), e.g. a storageState file for Playwright's `storageState` option.
+    pub fn save_cookies_as(&self, path: impl AsRef<Path>, format: CookieFormat) -> Result<()> {
+        let text = self.export_cookies_as(format)?;
         cookie_file::write_private_atomic(path.as_ref(), text.as_bytes()).map(drop)
     }
 
     /// Replaces the jar with the cookies saved in `path` (nothing changes on error).
     pub fn load_cookies(&self, path: impl AsRef<Path>) -> Result<()> {
+        self.load_cookies_as(path, Some(CookieFormat::Jar))
+            .map(drop)
+    }
+
+    /// [`import_cookies_as`](Self::import_cookies_as) from a file (a regular file of at
+    /// most 4 MiB; FIFOs and devices are refused without blocking).
+    pub fn load_cookies_as(
+        &self,
+        path: impl AsRef<Path>,
+        format: Option<CookieFormat>,
+    ) -> Result<CookieImport> {
         let text = cookie_file::read_existing(path.as_ref())?;
-        self.import_cookies(&text)
+        self.import_cookies_as(format, &text)
             .map_err(|e| e.in_file(path.as_ref()))
     }
 

@@ -11,14 +11,11 @@
 //!   file cannot be replayed against another server;
 //! - the jar's contents never appear in `Debug` output.
 
-use crate::error::{Error, ErrorKind, Result};
-use cookie_store::{CookieExpiration, CookieStore, RawCookie};
-use serde::{Deserialize, Serialize};
+use crate::cookie_formats::{self, SameSite};
+use crate::error::{Error, Result};
+use cookie_store::{CookieDomain, CookieExpiration, CookieStore, RawCookie};
 use url::Url;
 
-/// Format marker of the cookie file.
-const FILE_FORMAT: &str = "authjs-cookies";
-const FILE_VERSION: u32 = 1;
 /// At most this many cookies are kept; Auth.js uses fewer than ten.
 pub(crate) const MAX_COOKIES: usize = 256;
 
@@ -30,6 +27,22 @@ pub fn is_session_cookie_name(name: &str) -> bool {
         _ => name,
     };
     base.ends_with("session-token")
+}
+
+/// A cookie name as RFC 6265 allows it (an HTTP token).
+pub(crate) fn is_valid_cookie_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+/// A cookie value that goes into a `Cookie` header unchanged: visible ASCII without
+/// `;`, `,` or `\` (what browsers send; no RFC forbids less, but Auth.js never needs more).
+pub(crate) fn is_valid_cookie_value(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\\')
 }
 
 /// True for the CSRF cookie (`next-auth.csrf-token`, `__Host-authjs.csrf-token`, …).
@@ -63,6 +76,13 @@ pub struct CookieInfo {
     pub http_only: bool,
     /// Expiry as Unix seconds; `None` for a session (non-persistent) cookie.
     pub expires_unix: Option<i64>,
+    /// `SameSite` attribute; `None` when the server set none (browsers then apply
+    /// `Lax`).
+    pub same_site: Option<SameSite>,
+    /// True for a host-only cookie (no `Domain` attribute: sent to exactly
+    /// [`domain`](Self::domain)); false for a domain cookie, which subdomains get too.
+    /// Auth.js sets host-only cookies, and `__Host-` cookies must be.
+    pub host_only: bool,
 }
 
 impl std::fmt::Debug for CookieInfo {
@@ -75,32 +95,22 @@ impl std::fmt::Debug for CookieInfo {
             .field("secure", &self.secure)
             .field("http_only", &self.http_only)
             .field("expires_unix", &self.expires_unix)
+            .field("same_site", &self.same_site)
+            .field("host_only", &self.host_only)
             .finish()
     }
-}
-
-#[derive(Serialize, Deserialize)]
-struct CookieFile {
-    format: String,
-    version: u32,
-    origin: String,
-    /// The jar's sign-out epoch (see [`Jar::epoch`]); absent in files written before
-    /// it existed, which reads as 0.
-    #[serde(default, rename = "signOutEpoch")]
-    epoch: u64,
-    cookies: Vec<cookie_store::Cookie<'static>>,
 }
 
 /// The jar. Not synchronised itself: the client keeps it behind a mutex that is held
 /// only while cookies are read or stored, never during network I/O.
 #[derive(Default, Clone)]
 pub(crate) struct Jar {
-    store: CookieStore,
+    pub(crate) store: CookieStore,
     /// Counts the sign-outs and clears this jar has seen, shared through the cookie
     /// file. A reply to a request sent in an earlier epoch may not store a session
     /// cookie: a session read or update racing a sign-out (in this process or another
     /// one sharing the file) can never bring the session back.
-    epoch: u64,
+    pub(crate) epoch: u64,
 }
 
 /// How [`Jar::store`] treats a reply's cookies.
@@ -183,7 +193,7 @@ impl Staleness {
 }
 
 /// Orders cookie names so that chunks of one cookie (`x.0`, `x.1`, …) sort by number.
-fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
+pub(crate) fn name_order(a: &str, b: &str) -> std::cmp::Ordering {
     fn split(n: &str) -> (&str, Option<u64>) {
         match n.rsplit_once('.') {
             Some((base, k)) if !k.is_empty() && k.bytes().all(|c| c.is_ascii_digit()) => {
@@ -298,14 +308,8 @@ impl Jar {
                 Some((n, v)) => (n.trim(), v.trim()),
                 None => (pair, ""),
             };
-            let valid_name = !name.is_empty()
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
-            let valid_value = pair.contains('=')
-                && value
-                    .bytes()
-                    .all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\\');
+            let valid_name = is_valid_cookie_name(name);
+            let valid_value = pair.contains('=') && is_valid_cookie_value(value);
             let authjs = valid_name && (is_session_cookie_name(name) || is_csrf_cookie_name(name));
             if !valid_name || !valid_value {
                 if authjs {
@@ -426,16 +430,17 @@ impl Jar {
         self.store.iter_unexpired().count()
     }
 
-    /// Unexpired cookies in a stable order (domain, path, name): the store iterates a
-    /// hash map, and files and listings should not change when the jar did not.
+    /// Unexpired cookies in a stable order (domain, path, name, chunks in numeric
+    /// order): the store iterates a hash map, and files and listings should not change
+    /// when the jar did not. Chunk order matters to tools that send cookies in file
+    /// order (curl among cookies of equal name length; next-auth ≤ 4.22 joins chunks in
+    /// the order they arrive).
     fn sorted(&self) -> Vec<&cookie_store::Cookie<'static>> {
         let mut v: Vec<_> = self.store.iter_unexpired().collect();
         v.sort_by(|a, b| {
-            (String::from(&a.domain), String::from(&a.path), a.name()).cmp(&(
-                String::from(&b.domain),
-                String::from(&b.path),
-                b.name(),
-            ))
+            (String::from(&a.domain), String::from(&a.path))
+                .cmp(&(String::from(&b.domain), String::from(&b.path)))
+                .then_with(|| name_order(a.name(), b.name()))
         });
         v
     }
@@ -455,88 +460,31 @@ impl Jar {
                     CookieExpiration::AtUtc(t) => Some(t.unix_timestamp()),
                     CookieExpiration::SessionEnd => None,
                 },
+                same_site: c.same_site().map(SameSite::from_raw),
+                host_only: !matches!(c.domain, CookieDomain::Suffix(_)),
             })
             .collect()
     }
 
-    /// Serialises the jar (all unexpired cookies, persistent or not) with its origin.
+    /// The jar file (all unexpired cookies, persistent or not, with the origin and the
+    /// epoch), in the current version of the format (`docs/cookies.md`).
     pub fn export(&self, origin: &str) -> Result<String> {
-        let file = CookieFile {
-            format: FILE_FORMAT.to_string(),
-            version: FILE_VERSION,
-            origin: origin.to_string(),
-            epoch: self.epoch,
-            cookies: self.sorted().into_iter().cloned().collect(),
-        };
-        serde_json::to_string_pretty(&file)
-            .map_err(|e| Error::new(ErrorKind::Io, format!("cannot serialise the cookies: {e}")))
+        cookie_formats::jar_file(&self.list(), origin, self.epoch)
     }
 
-    /// Replaces the jar (cookies and epoch) with serialised cookies, refusing cookies
-    /// of another origin. On error the jar is unchanged.
+    /// Replaces the jar (cookies and epoch) with a jar file of any version this
+    /// library reads, refusing files of another origin. On error the jar is unchanged.
     pub fn import(&mut self, text: &str, origin: &str) -> Result<()> {
-        if text.trim().is_empty() {
-            // An empty file (e.g. fresh from `mktemp`) is an empty jar.
-            self.store = CookieStore::default();
-            return Ok(());
-        }
-        let file: CookieFile = serde_json::from_str(text).map_err(|e| {
-            Error::invalid(format!(
-                "not an authjs cookie file (line {}, column {})",
-                e.line(),
-                e.column()
-            ))
-        })?;
-        if file.format != FILE_FORMAT || file.version != FILE_VERSION {
-            return Err(Error::invalid(format!(
-                "unsupported cookie file format {:?} version {}",
-                file.format, file.version
-            )));
-        }
-        if file.origin != origin {
-            return Err(Error::invalid(format!(
-                "the cookie file belongs to {}, not to {}",
-                file.origin, origin
-            )));
-        }
-        if file.cookies.len() > MAX_COOKIES {
-            return Err(Error::invalid("the cookie file holds too many cookies"));
-        }
-        let store = CookieStore::from_cookies(
-            file.cookies
-                .into_iter()
-                .map(Ok::<_, std::convert::Infallible>),
-            false,
-        )
-        .map_err(|e: std::convert::Infallible| match e {})?;
-        self.store = store;
-        self.epoch = file.epoch;
+        let origin_url =
+            Url::parse(origin).map_err(|_| Error::invalid("the client's origin is not a URL"))?;
+        let (jar, _) =
+            cookie_formats::import(Some(cookie_formats::CookieFormat::Jar), text, &origin_url)?;
+        *self = jar;
         Ok(())
     }
 
-    fn purge_expired(&mut self) {
+    pub(crate) fn purge_expired(&mut self) {
         self.remove_matching(|c| c.is_expired());
-    }
-
-    /// The jar in Netscape `cookies.txt` format, for `curl -b` and `wget
-    /// --load-cookies`. No `#HttpOnly_` prefix: curl accepts it but wget reads such
-    /// lines as comments, and `HttpOnly` only matters to scripts in a browser.
-    pub fn netscape(&self) -> String {
-        let mut out = String::from(
-            "# Netscape HTTP Cookie File\n# Written by authjs. Holds credentials: keep it private.\n",
-        );
-        for c in self.list() {
-            out.push_str(&format!(
-                "{}\tFALSE\t{}\t{}\t{}\t{}\t{}\n",
-                c.domain,
-                c.path,
-                if c.secure { "TRUE" } else { "FALSE" },
-                c.expires_unix.unwrap_or(0),
-                c.name,
-                c.value
-            ));
-        }
-        out
     }
 
     /// The sign-out epoch (see the field).
@@ -568,7 +516,7 @@ fn is_removal(raw: &RawCookie<'_>) -> bool {
 
 /// RFC 6265bis cookie prefixes: `__Secure-` needs `Secure`; `__Host-` needs `Secure`,
 /// `Path=/` and no `Domain`.
-fn prefix_rules_hold(raw: &RawCookie<'_>) -> bool {
+pub(crate) fn prefix_rules_hold(raw: &RawCookie<'_>) -> bool {
     let name = raw.name();
     if name.starts_with("__Secure-") {
         return raw.secure() == Some(true);
@@ -582,6 +530,7 @@ fn prefix_rules_hold(raw: &RawCookie<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     const APPLY: StorePolicy<'static> = StorePolicy {
         keep_session: true,
@@ -955,7 +904,7 @@ mod tests {
             &url(),
             &APPLY,
         );
-        let text = jar.netscape();
+        let text = cookie_formats::netscape(&jar.list());
         let cookie_lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
         assert_eq!(cookie_lines.len(), 1, "{text}");
         assert!(cookie_lines[0].starts_with("127.0.0.1\t"));

@@ -193,7 +193,7 @@ impl Endpoint {
     }
 }
 
-fn is_loopback_host(host: Option<url::Host<&str>>) -> bool {
+pub(crate) fn is_loopback_host(host: Option<url::Host<&str>>) -> bool {
     match host {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -17,6 +17,7 @@
 mod builder;
 mod client;
 mod cookie_file;
+mod cookie_formats;
 mod cookies;
 mod endpoint;
 mod error;
@@ -39,6 +40,7 @@ pub use builder::{
     MAX_TIMEOUT,
 };
 pub use client::Client;
+pub use cookie_formats::{CookieFormat, CookieImport, SameSite};
 pub use cookies::{CookieInfo, is_csrf_cookie_name, is_session_cookie_name};
 pub use endpoint::{DEFAULT_BASE_PATH, Endpoint, redact_url};
 pub use error::{Error, ErrorKind, KindInfo, Result};

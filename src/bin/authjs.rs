@@ -14,7 +14,7 @@ mod jar;
 #[path = "authjs/output.rs"]
 mod output;
 
-use args::{Cli, Command, CookieFormat};
+use args::{Cli, Command, CookieFormat, CookiesAction};
 use authjs::{
     Body, Client, DEFAULT_CONNECT_TIMEOUT, Endpoint, ErrorKind, Event, Session, SignInOptions,
     SignInResponse, SignOutOptions, Status, WatchOptions,
@@ -195,7 +195,15 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             no_fail,
             path,
         } => ctx.fetch(method, data, headers, include, no_fail, path),
-        Command::Cookies { format, clear } => ctx.cookies(format, clear),
+        Command::Cookies {
+            action: Some(CookiesAction::Import { file, format }),
+            ..
+        } => ctx.import_cookies(&file, format),
+        Command::Cookies {
+            format,
+            clear,
+            action: None,
+        } => ctx.cookies(format, clear),
     }
 }
 
@@ -541,9 +549,46 @@ impl Ctx {
                 }
                 self.client.netscape_cookies()
             }
-            CookieFormat::Json => self.client.export_cookies()? + "\n",
+            other => self.client.export_cookies_as(other.core())? + "\n",
         };
         out(text.as_bytes())?;
+        Ok(0)
+    }
+
+    fn import_cookies(&self, file: &str, format: Option<CookieFormat>) -> Result<u8, Failure> {
+        let format = format.map(CookieFormat::core);
+        let report = if file == "-" {
+            // As large as a cookie file may be; `yes | authjs cookies import -` ends.
+            const LIMIT: u64 = 4 * 1024 * 1024;
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(std::io::stdin().lock(), LIMIT + 1),
+                &mut bytes,
+            )
+            .map_err(|e| Failure::io(format!("cannot read the cookies from stdin: {e}")))?;
+            if bytes.len() as u64 > LIMIT {
+                return Err(Failure::usage("the cookies on stdin are larger than 4 MiB"));
+            }
+            let text = String::from_utf8(bytes)
+                .map_err(|_| Failure::usage("the cookies on stdin are not UTF-8 text"))?;
+            self.client.import_cookies_as(format, &text)?
+        } else {
+            self.client.load_cookies_as(file, format)?
+        };
+        if self.json {
+            print_json(&json!({ "imported": report.imported, "skipped": report.skipped }))?;
+        } else {
+            let skipped = if report.skipped == 0 {
+                String::new()
+            } else {
+                format!(
+                    " ({} skipped: other sites', expired, or secure cookies this server would \
+                     not get)",
+                    report.skipped
+                )
+            };
+            out(format!("Imported {} cookies{skipped}\n", report.imported).as_bytes())?;
+        }
         Ok(0)
     }
 }

@@ -26,6 +26,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 mod client;
+mod cookie_formats;
 mod objects;
 mod options;
 mod response;
@@ -33,6 +34,7 @@ mod status;
 mod watch;
 
 pub use client::*;
+pub use cookie_formats::*;
 pub use objects::*;
 pub use response::*;
 pub use status::*;

@@ -180,6 +180,20 @@ void test_flow() {
     }
     unlink(path.c_str());
 
+    // Another tool's format and back (issue 15).
+    {
+        std::string state = c.export_cookies("playwright");
+        CHECK(contains(state.c_str(), "\"origins\": []"), "storageState export");
+        auto other = make_client();
+        CHECK(other.import_cookies(state) == 0, "storageState import skipped cookies");
+        CHECK(contains(other.session_json().c_str(), "Alice Liddell"), "storageState session");
+        CHECK(other.import_cookies(c.export_cookies("netscape"), "netscape") == 0, "netscape");
+        expect_error(AUTHJS_ERR_INVALID_ARGUMENT, "unknown cookie format",
+                     [&] { (void)c.export_cookies("yaml"); });
+        expect_error(AUTHJS_ERR_INVALID_ARGUMENT, "storageState",
+                     [&] { (void)other.import_cookies("{\"cookies\": 1}"); });
+    }
+
     CHECK(contains(c.update_session(std::string(R"({"name": "Alice C++"})")).c_str(),
                    "Alice C++"),
           "update_session");

@@ -885,6 +885,8 @@ fn client_cookies<'py>(
         d.set_item("secure", cookie.secure)?;
         d.set_item("http_only", cookie.http_only)?;
         d.set_item("expires_unix", cookie.expires_unix)?;
+        d.set_item("same_site", cookie.same_site.map(|s| s.as_str()))?;
+        d.set_item("host_only", cookie.host_only)?;
         out.append(d)?;
     }
     Ok(out)
@@ -968,6 +970,85 @@ fn client_endpoint<'py>(
     Ok(d)
 }
 
+// ---------------------------------------------------------------------------------
+// Cookie formats (issue 15): the core's `CookieFormat` by name; each converts only.
+// ---------------------------------------------------------------------------------
+
+fn export_format(format: &Bound<'_, PyAny>) -> PyResult<authjs::CookieFormat> {
+    let name = text_arg(format, "format")?;
+    authjs::CookieFormat::from_name(&name).py(format.py())
+}
+
+fn import_format(format: &Bound<'_, PyAny>) -> PyResult<Option<authjs::CookieFormat>> {
+    let name = text_arg(format, "format")?;
+    authjs::CookieFormat::from_import_name(&name).py(format.py())
+}
+
+/// `Client::export_cookies_as(format)`: the jar as text in `format` (credentials).
+#[pyfunction]
+fn client_export_cookies_as(
+    py: Python<'_>,
+    client: &Bound<'_, Client>,
+    format: &Bound<'_, PyAny>,
+) -> PyResult<String> {
+    let c = client.get().open(py)?;
+    let format = export_format(format)?;
+    py.detach(|| c.export_cookies_as(format)).py(py)
+}
+
+/// `Client::import_cookies_as(format, text)`: `(imported, skipped)`; nothing changes
+/// on error, and the core's messages never quote the text.
+#[pyfunction]
+fn client_import_cookies_as(
+    py: Python<'_>,
+    client: &Bound<'_, Client>,
+    text: &Bound<'_, PyAny>,
+    format: &Bound<'_, PyAny>,
+) -> PyResult<(usize, usize)> {
+    let c = client.get().open(py)?;
+    let text = text_arg(text, "text")?;
+    let format = import_format(format)?;
+    let r = py.detach(|| c.import_cookies_as(format, &text)).py(py)?;
+    Ok((r.imported, r.skipped))
+}
+
+/// `Client::save_cookies_as(path, format)`: written atomically with mode 0600.
+#[pyfunction]
+fn client_save_cookies_as(
+    py: Python<'_>,
+    client: &Bound<'_, Client>,
+    path: &Bound<'_, PyAny>,
+    format: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let c = client.get().open(py)?;
+    let path = path_arg(path, "path")?;
+    let format = export_format(format)?;
+    py.detach(|| c.save_cookies_as(&path, format)).py(py)
+}
+
+/// `Client::load_cookies_as(path, format)`: `(imported, skipped)`.
+#[pyfunction]
+fn client_load_cookies_as(
+    py: Python<'_>,
+    client: &Bound<'_, Client>,
+    path: &Bound<'_, PyAny>,
+    format: &Bound<'_, PyAny>,
+) -> PyResult<(usize, usize)> {
+    let c = client.get().open(py)?;
+    let path = path_arg(path, "path")?;
+    let format = import_format(format)?;
+    let r = py.detach(|| c.load_cookies_as(&path, format)).py(py)?;
+    Ok((r.imported, r.skipped))
+}
+
+fn register_cookie_formats(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(client_export_cookies_as, m)?)?;
+    m.add_function(wrap_pyfunction!(client_import_cookies_as, m)?)?;
+    m.add_function(wrap_pyfunction!(client_save_cookies_as, m)?)?;
+    m.add_function(wrap_pyfunction!(client_load_cookies_as, m)?)?;
+    Ok(())
+}
+
 fn register_parity(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(client_cookies, m)?)?;
     m.add_function(wrap_pyfunction!(client_has_session_cookie, m)?)?;
@@ -991,5 +1072,6 @@ fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("DEFAULT_TIMEOUT", authjs::DEFAULT_TIMEOUT.as_secs_f64())?;
     watch::register(m)?;
     register_parity(m)?;
+    register_cookie_formats(m)?;
     Ok(())
 }

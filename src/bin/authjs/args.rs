@@ -234,19 +234,46 @@ pub enum Command {
         path: String,
     },
 
-    /// Print the jar's cookies (credentials!) for other tools, or clear the jar
-    #[command(after_help = "Examples:\n  \
+    /// Print the jar's cookies (credentials!) for other tools, import cookies, or clear the
+    /// jar
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  \
         curl -H \"Cookie: $(authjs cookies)\" http://127.0.0.1:3000/api/me\n  \
-        authjs cookies --format netscape > jar.txt && curl -b jar.txt ...")]
+        authjs cookies --format netscape > jar.txt && curl -b jar.txt ...\n  \
+        authjs cookies --format playwright > state.json   # browser.newContext({storageState})\n  \
+        authjs cookies import state.json                  # a browser's session, back"
+    )]
     Cookies {
-        /// header: a Cookie header value; netscape: cookies.txt for `curl -b`; json: the
-        /// jar file format [default: header, or json with --json]
+        /// header: a Cookie header value; netscape: cookies.txt for `curl -b` and `wget
+        /// --load-cookies`; playwright: a storageState; webdriver: a JSON list for
+        /// Selenium/Cypress; json: the jar file format [default: header, or json with
+        /// --json]
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<CookieFormat>,
 
         /// Remove every cookie from the jar instead (a local sign-out)
         #[arg(long, conflicts_with = "format")]
         clear: bool,
+
+        #[command(subcommand)]
+        action: Option<CookiesAction>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CookiesAction {
+    /// Replace the jar (the session) with the cookies in FILE: a Playwright
+    /// storageState, an authjs jar file, a WebDriver cookie list, a cookies.txt or a
+    /// Cookie header. Only this server's cookies are taken from a browser's.
+    Import {
+        /// The file to read; `-` reads stdin
+        #[arg(value_name = "FILE")]
+        file: String,
+
+        /// The file's format [default: told from its content]
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<CookieFormat>,
     },
 }
 
@@ -254,7 +281,22 @@ pub enum Command {
 pub enum CookieFormat {
     Header,
     Netscape,
+    Playwright,
+    Webdriver,
     Json,
+}
+
+impl CookieFormat {
+    /// The core's format of the same name.
+    pub fn core(self) -> authjs::CookieFormat {
+        match self {
+            CookieFormat::Header => authjs::CookieFormat::Header,
+            CookieFormat::Netscape => authjs::CookieFormat::Netscape,
+            CookieFormat::Playwright => authjs::CookieFormat::Playwright,
+            CookieFormat::Webdriver => authjs::CookieFormat::WebDriver,
+            CookieFormat::Json => authjs::CookieFormat::Jar,
+        }
+    }
 }
 
 fn parse_timeout(s: &str) -> Result<Duration, String> {

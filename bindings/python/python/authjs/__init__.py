@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import json as _json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
@@ -38,6 +39,7 @@ __all__ = [
     "SignOutResponse",
     "Response",
     "Cookie",
+    "CookieImport",
     "Endpoint",
     "__version__",
 ]
@@ -277,6 +279,12 @@ class Cookie:
     http_only: bool
     #: Expiry as Unix seconds; ``None`` for a session (non-persistent) cookie.
     expires_unix: Optional[int]
+    #: ``"Strict"``, ``"Lax"`` or ``"None"``; ``None`` when the server set no SameSite
+    #: (browsers then apply ``Lax``).
+    same_site: Optional[str] = None
+    #: True for a host-only cookie (sent to exactly ``domain``; all Auth.js cookies are),
+    #: False for a domain cookie that subdomains get too.
+    host_only: bool = True
 
     @property
     def expires(self) -> Optional[_dt.datetime]:
@@ -289,6 +297,18 @@ class Cookie:
         except (OverflowError, OSError, ValueError):
             edge = _dt.datetime.max if self.expires_unix > 0 else _dt.datetime.min
             return edge.replace(tzinfo=_dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class CookieImport:
+    """What an import did (:meth:`Client.import_cookies`, :meth:`Client.load_cookies`)."""
+
+    #: Cookies now in the jar.
+    imported: int
+    #: Cookies of the input left out: of another site, secure cookies this client's
+    #: origin would not get in a browser (plain http to a host that is not loopback),
+    #: expired ones.
+    skipped: int
 
 
 @dataclass(frozen=True)
@@ -460,14 +480,16 @@ class Client:
         """The ``Cookie`` header the jar would send. A credential: do not log it."""
         return self._native.cookie_header()
 
-    def save_cookies(self, path: StrPath) -> None:
-        """Writes the jar to ``path`` atomically, mode 0600."""
-        self._native.save_cookies(path)
+    def save_cookies(self, path: StrPath, format: str = "jar") -> None:
+        """Writes the jar to ``path`` in ``format`` (see :meth:`export_cookies`)
+        atomically, mode 0600: every format holds credentials."""
+        _authjs.client_save_cookies_as(self._native, path, format)
 
-    def load_cookies(self, path: StrPath) -> None:
-        """Replaces the jar with the cookies saved in ``path`` (nothing changes on
-        error)."""
-        self._native.load_cookies(path)
+    def load_cookies(self, path: StrPath, format: str = "jar") -> CookieImport:
+        """Replaces the jar with the cookies in the file ``path``, in ``format`` (see
+        :meth:`import_cookies`; default: an authjs cookie file). Nothing changes on
+        error."""
+        return CookieImport(*_authjs.client_load_cookies_as(self._native, path, format))
 
     def cookies(self) -> List[Cookie]:
         """Every cookie in the jar. The values are credentials (see :class:`Cookie`)."""
@@ -478,15 +500,52 @@ class Client:
         the server still accepts it is :meth:`get_session`'s to say."""
         return _authjs.client_has_session_cookie(self._native)
 
-    def export_cookies(self) -> str:
-        """The jar as JSON text (the cookie-file format), bound to this server's origin,
-        for :meth:`import_cookies`. Holds credentials: store it privately."""
-        return _authjs.client_export_cookies(self._native)
+    def export_cookies(self, format: str = "jar") -> str:
+        """The jar as text in ``format``: ``"jar"`` (the authjs cookie file, bound to
+        this server's origin, for :meth:`import_cookies`), ``"playwright"`` (a
+        storageState), ``"webdriver"`` (a JSON cookie list for Selenium/Cypress),
+        ``"netscape"`` (``cookies.txt`` for curl and wget) or ``"header"`` (a ``Cookie``
+        header). Holds credentials: store it privately (``docs/cookies.md``)."""
+        return _authjs.client_export_cookies_as(self._native, format)
 
-    def import_cookies(self, text: str) -> None:
-        """Replaces the jar with :meth:`export_cookies` text; cookies of another origin
-        and text that is not a cookie file raise, and change nothing."""
-        _authjs.client_import_cookies(self._native, text)
+    def import_cookies(self, text: str, format: str = "jar") -> CookieImport:
+        """Replaces the jar (the session) with cookies in ``format``: a name as for
+        :meth:`export_cookies`, or ``"auto"`` to tell it from the text. Of a browser's
+        cookies only this server's are taken; the rest are counted in
+        :attr:`CookieImport.skipped`. An authjs cookie file of another origin, and
+        anything malformed, raise :class:`InvalidArgumentError` and change nothing."""
+        return CookieImport(*_authjs.client_import_cookies_as(self._native, text, format))
+
+    def storage_state(self) -> Dict[str, Any]:
+        """The jar as a Playwright ``storageState`` (``{"cookies": [...], "origins":
+        []}``), for ``browser.new_context(storage_state=...)``. Holds credentials."""
+        state: Dict[str, Any] = _json.loads(self.export_cookies("playwright"))
+        return state
+
+    def load_storage_state(self, state: Union[Dict[str, Any], str, "os.PathLike[str]"]) -> None:
+        """Replaces the jar with the cookies of a Playwright ``storageState`` (e.g.
+        ``context.storage_state()`` after a sign-in in the browser): a dict, its JSON
+        text, or the path of a storageState file (a ``str`` that does not start with
+        ``{`` is a path). Only this server's cookies are taken."""
+        if isinstance(state, dict):
+            self.import_cookies(_json.dumps(state), "playwright")
+        elif isinstance(state, str) and state.lstrip().startswith("{"):
+            self.import_cookies(state, "playwright")
+        elif isinstance(state, (str, os.PathLike)):
+            self.load_cookies(state, "playwright")
+        else:
+            raise TypeError(
+                "state must be a dict, a JSON string or a path, not " + type(state).__name__
+            )
+
+    def cookie_list(self) -> List[Dict[str, Any]]:
+        """The jar as W3C WebDriver cookie dicts (``name``, ``value``, ``path``,
+        ``secure``, ``httpOnly``, and ``domain``, ``expiry``, ``sameSite`` when they
+        apply), each ready for Selenium's ``driver.add_cookie``. Host-only cookies have
+        no ``domain`` (so the browser makes them host-only for the current page).
+        Holds credentials."""
+        cookies: List[Dict[str, Any]] = _json.loads(self.export_cookies("webdriver"))
+        return cookies
 
     def netscape_cookies(self) -> str:
         """The jar in Netscape ``cookies.txt`` format, for ``curl -b``. Holds

@@ -24,6 +24,10 @@ __all__ = [
     "client_clear_cookies",
     "client_provider",
     "client_endpoint",
+    "client_export_cookies_as",
+    "client_import_cookies_as",
+    "client_save_cookies_as",
+    "client_load_cookies_as",
 ]
 
 __version__: str
@@ -169,6 +173,8 @@ class _CookieDict(TypedDict):
     secure: bool
     http_only: bool
     expires_unix: Optional[int]
+    same_site: Optional[str]
+    host_only: bool
 
 class _EndpointDict(TypedDict):
     origin: str
@@ -185,3 +191,7 @@ def client_netscape_cookies(client: Client) -> str: ...
 def client_clear_cookies(client: Client) -> None: ...
 def client_provider(client: Client, id: str) -> _ProviderDict: ...
 def client_endpoint(client: Client) -> _EndpointDict: ...
+def client_export_cookies_as(client: Client, format: str) -> str: ...
+def client_import_cookies_as(client: Client, text: str, format: str) -> Tuple[int, int]: ...
+def client_save_cookies_as(client: Client, path: _Path, format: str) -> None: ...
+def client_load_cookies_as(client: Client, path: _Path, format: str) -> Tuple[int, int]: ...
