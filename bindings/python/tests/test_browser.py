@@ -106,6 +106,13 @@ def site(request: pytest.FixtureRequest) -> Site:
     return make_site(request.param)
 
 
+@pytest.fixture(params=["v4", "v5-tls"])
+def some_site(request: pytest.FixtureRequest) -> Site:
+    """For what does not depend on the server (a file instead of a dict): one http
+    server of each generation would add only time."""
+    return make_site(request.param)
+
+
 # ---------------------------------------------------------------------------------
 # Chromium, once per module
 # ---------------------------------------------------------------------------------
@@ -255,9 +262,10 @@ def test_native_session_opens_in_browser(new_context: Any, site: Site, user: str
     expect_signed_out(new_context(), site)
 
 
-def test_storage_state_file_loads_in_browser(new_context: Any, site: Site, tmp_path: Path) -> None:
+def test_storage_state_file_loads_in_browser(new_context: Any, some_site: Site, tmp_path: Path) -> None:
     """The exported dict written as a file is what Playwright's ``storage_state=PATH``
     (and pytest-playwright's ``browser_context_args``) reads."""
+    site = some_site
     path = tmp_path / "state.json"
     with site.signed_in("bob") as client:
         path.write_text(json.dumps(client.storage_state()))
@@ -302,9 +310,10 @@ def test_browser_session_used_natively(new_context: Any, site: Site, user: str) 
         assert me.status == 200 and me.json()["user"]["email"] == EMAILS[user]
 
 
-def test_browser_state_file_used_natively(new_context: Any, site: Site, tmp_path: Path) -> None:
+def test_browser_state_file_used_natively(new_context: Any, some_site: Site, tmp_path: Path) -> None:
     """``load_storage_state`` reads the file Playwright's ``storage_state(path=...)``
     writes, given as a path."""
+    site = some_site
     context = new_context()
     sign_in_in_browser(context, site, "bob")
     path = tmp_path / "state.json"
