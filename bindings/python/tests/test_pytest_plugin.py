@@ -115,10 +115,14 @@ def test_signs_in_once_per_session_and_out_at_the_end(
 
         def test_one_client():
             assert len(SEEN) == 2 and len(set(SEEN)) == 1
+
+        def test_settings_hide_the_password(authjs_settings):
+            assert authjs_settings.username == "alice"
+            assert "password" not in repr(authjs_settings)
         """
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=4)
     # The header names the server (redacted by the core) and the user, never a secret.
     assert report_lines(result) == [f"authjs: {url}/ (user alice)"]
     counts = auth_requests(url, user_agent)
@@ -176,10 +180,15 @@ def test_storage_state_file(pytester: pytest.Pytester, clean_env: pytest.MonkeyP
                 other.load_storage_state(authjs_storage_state)
                 assert other.get_session().user.email == "carol@example.com"
 
-        def test_same_file(authjs_storage_state, tmp_path_factory):
-            assert os.path.basename(authjs_storage_state) == "storage-state-main.json"
+        def test_named_after_the_worker(authjs_storage_state):
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            assert os.path.basename(authjs_storage_state) == f"storage-state-{{worker}}.json"
         """
     )
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--authjs-url={url}")
+    result.assert_outcomes(passed=2)
+    # As an xdist worker sees it (each worker is a session of its own).
+    clean_env.setenv("PYTEST_XDIST_WORKER", "gw3")
     result = pytester.runpytest("-p", "no:cacheprovider", f"--authjs-url={url}")
     result.assert_outcomes(passed=2)
 
