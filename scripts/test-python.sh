@@ -104,7 +104,9 @@ TESTS="$ROOT/bindings/python/tests"
 # The browser tests run on their own so that their time shows in the log.
 BROWSER_TESTS=("$TESTS/test_browser.py" "$TESTS/test_testing_docs.py")
 run_pytest "the package" "$TESTS" "${BROWSER_TESTS[@]/#/--ignore=}"
-run_pytest "the browser tests, Chromium" "${BROWSER_TESTS[@]}"
+# --tb=short: a long traceback prints the arguments of every frame, and there a
+# storageState argument would print its session cookies.
+run_pytest "the browser tests, Chromium" --tb=short "${BROWSER_TESTS[@]}"
 
 t0=$SECONDS
 MYPY_CACHE="$TARGET_DIR/python-mypy-cache"

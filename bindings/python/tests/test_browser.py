@@ -232,6 +232,11 @@ def session_cookie_names(state: Dict[str, Any]) -> List[str]:
     return sorted(c["name"] for c in state["cookies"] if "session-token" in c["name"])
 
 
+def described(state: Dict[str, Any]) -> List[Tuple[str, bool]]:
+    """The cookies for an assertion message: names and Secure flags, never values."""
+    return [(c["name"], c["secure"]) for c in state["cookies"]]
+
+
 def expected_session_cookie(site: Site) -> str:
     """The session cookie's name on this server (before any chunk suffix)."""
     base = "authjs.session-token" if site.v5 else "next-auth.session-token"
@@ -254,8 +259,8 @@ def test_native_session_opens_in_browser(new_context: Any, site: Site, user: str
     base = expected_session_cookie(site)
     assert names == ([f"{base}.{i}" for i in range(3)] if user == "carol" else [base]), names
     if site.tls:
-        assert all(c["secure"] for c in state["cookies"]), state["cookies"]
-        assert any(c["name"].startswith("__Host-") for c in state["cookies"]), state["cookies"]
+        assert all(c["secure"] for c in state["cookies"]), described(state)
+        assert any(c["name"].startswith("__Host-") for c in state["cookies"]), described(state)
 
     expect_signed_in(new_context(state), site, user)
     # A fresh context without the state is signed out: the cookies did the work.
@@ -338,7 +343,7 @@ def test_native_sign_out_reaches_browser(new_context: Any, site: Site) -> None:
         expect_signed_in(new_context(client.storage_state()), site, user)
         client.sign_out()
         state = client.storage_state()
-    assert session_cookie_names(state) == [], state["cookies"]
+    assert session_cookie_names(state) == [], described(state)
     expect_signed_out(new_context(state), site)
 
 
