@@ -9,7 +9,8 @@
 #   bash tests/servers/with-servers.sh bash scripts/test-python.sh
 #
 # Needs: python3 (>= 3.9, with venv/ensurepip), cargo/rustc, network access to PyPI,
-# Debian's chromium (the browser tests; $AUTHJS_TEST_CHROMIUM names another binary).
+# Debian's chromium and chromium-driver (the browser tests; $AUTHJS_TEST_CHROMIUM and
+# $AUTHJS_TEST_CHROMEDRIVER name other binaries).
 # The venv lives in $AUTHJS_PY_VENV (default: <cargo target dir>/python-test-venv).
 set -euo pipefail
 
@@ -30,6 +31,10 @@ PLAYWRIGHT_VERSION="1.65.2"
 # Test-only: examples/python/test_with_plugin.py (docs/testing.md) is a pytest-playwright
 # suite; the main run below disables it (-p no:playwright) so its fixtures stay out.
 PYTEST_PLAYWRIGHT_VERSION="0.10.0"
+# Test-only: tests/test_webdriver.py drives Chromium through Debian's chromedriver with
+# it (4.52.0 needs a certifi release that PyPI does not serve here).
+SELENIUM_VERSION="4.51.0"
+CHROMEDRIVER="${AUTHJS_TEST_CHROMEDRIVER:-/usr/bin/chromedriver}"
 CHROMIUM="${AUTHJS_TEST_CHROMIUM:-/usr/bin/chromium}"
 
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
@@ -45,6 +50,11 @@ if [ ! -x "$CHROMIUM" ]; then
   exit 2
 fi
 export AUTHJS_TEST_CHROMIUM="$CHROMIUM"
+if [ ! -x "$CHROMEDRIVER" ]; then
+  log "$CHROMEDRIVER is missing: the Selenium tests need Debian's chromium-driver"
+  exit 2
+fi
+export AUTHJS_TEST_CHROMEDRIVER="$CHROMEDRIVER"
 
 PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'; then
@@ -63,7 +73,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 t0=$SECONDS
 "$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION" \
-  "playwright==$PLAYWRIGHT_VERSION" "pytest-playwright==$PYTEST_PLAYWRIGHT_VERSION"
+  "playwright==$PLAYWRIGHT_VERSION" "pytest-playwright==$PYTEST_PLAYWRIGHT_VERSION" \
+  "selenium==$SELENIUM_VERSION"
 log "tools ready ($((SECONDS - t0)) s)"
 
 # The package, exactly as a user installs it (build isolation on: the build backend
@@ -102,7 +113,7 @@ run_pytest() { # label, pytest args...
 
 TESTS="$ROOT/bindings/python/tests"
 # The browser tests run on their own so that their time shows in the log.
-BROWSER_TESTS=("$TESTS/test_browser.py" "$TESTS/test_testing_docs.py")
+BROWSER_TESTS=("$TESTS/test_browser.py" "$TESTS/test_webdriver.py" "$TESTS/test_testing_docs.py")
 run_pytest "the package" "$TESTS" "${BROWSER_TESTS[@]/#/--ignore=}"
 # --tb=short: a long traceback prints the arguments of every frame, and there a
 # storageState argument would print its session cookies.
