@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 import authjs
+from authjs.pytest_plugin import UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -54,7 +55,7 @@ def test_api_natively(authjs_client: authjs.Client) -> None:
     assert me.status == 200, me
 
 
-def test_second_user(authjs_user_factory: Any) -> None:
+def test_second_user(authjs_user_factory: UserFactory) -> None:
     bob = authjs_user_factory("bob", os.environ.get("BOB_PASSWORD", "bob-password"))
     session = bob.get_session()
     assert session is not None and session.user.name == "Bob"

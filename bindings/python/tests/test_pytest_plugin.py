@@ -64,10 +64,15 @@ def report_lines(result: pytest.RunResult) -> list:
 
 
 UNRELATED_TESTS = """
+import sys
+
 import pytest
 
 def test_plain():
     assert 1 + 1 == 2
+
+def test_fixtures_module_not_even_imported():
+    assert "authjs._pytest_fixtures" not in sys.modules
 
 def test_no_authjs_fixture(request):
     with pytest.raises(pytest.FixtureLookupError):
@@ -80,7 +85,7 @@ def test_unrelated_run_is_untouched(pytester: pytest.Pytester, clean_env: pytest
     clean_env.setenv("AUTHJS_USERNAME", "alice")
     pytester.makepyfile(test_other=UNRELATED_TESTS)
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
     assert report_lines(result) == []
 
     fixtures = pytester.runpytest("--fixtures", "-p", "no:cacheprovider")

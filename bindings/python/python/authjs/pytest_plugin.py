@@ -22,6 +22,8 @@ the end):
   ``browser_context_args`` or ``browser.new_context(storage_state=...)``;
 - ``authjs_settings``: the resolved :class:`AuthjsSettings`.
 
+For type hints, ``from authjs.pytest_plugin import AuthjsSettings, UserFactory``.
+
 Credentials never come from the command line (argv is visible to every process of the
 machine and lands in CI logs): ``AUTHJS_USERNAME`` / ``AUTHJS_PASSWORD``, or the ini
 settings ``authjs_username`` / ``authjs_password`` (for throw-away test users only).
@@ -36,9 +38,14 @@ ini file, and ``--authjs-url`` over both. See docs/testing.md.
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import pytest
+
+if TYPE_CHECKING:
+    from ._pytest_fixtures import AuthjsSettings, UserFactory
+
+__all__ = ["AuthjsSettings", "UserFactory", "is_active", "setting"]
 
 #: The name of the fixtures' plugin once registered (``config.pluginmanager.get_plugin``).
 FIXTURES_PLUGIN = "authjs-fixtures"
@@ -95,3 +102,13 @@ def pytest_configure(config: pytest.Config) -> None:
         from . import _pytest_fixtures
 
         config.pluginmanager.register(_pytest_fixtures, FIXTURES_PLUGIN)
+
+
+def __getattr__(name: str) -> Any:
+    # The fixtures' types, for annotations, without importing their module (and so
+    # without any of it) into a run that never opted in.
+    if name in ("AuthjsSettings", "UserFactory"):
+        from . import _pytest_fixtures
+
+        return getattr(_pytest_fixtures, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
