@@ -327,61 +327,6 @@ export function meBody(session) {
 }
 
 // --------------------------------------------------------------------------
-// Configuration variants read from the environment at run time, so that one
-// build (the Next.js apps) can be started several times with different setups.
-// --------------------------------------------------------------------------
-
-/** `AUTHJS_TEST_SESSION_STRATEGY`: "jwt" (default) or "database" (the in-memory adapter). */
-export function sessionStrategy() {
-  const value = process.env.AUTHJS_TEST_SESSION_STRATEGY || "jwt";
-  if (value !== "jwt" && value !== "database") {
-    throw new Error(`AUTHJS_TEST_SESSION_STRATEGY must be "jwt" or "database", not ${value}`);
-  }
-  return value;
-}
-
-/**
- * `session` options: the strategy, and `maxAge` from `AUTHJS_TEST_SESSION_MAX_AGE`
- * (seconds; unset: the library's 30 days), for the lifecycle tests' short sessions.
- */
-export function sessionOptions() {
-  const options = { strategy: sessionStrategy() };
-  const raw = process.env.AUTHJS_TEST_SESSION_MAX_AGE;
-  if (raw) {
-    const maxAge = Number.parseInt(raw, 10);
-    if (!(maxAge > 0) || String(maxAge) !== raw) {
-      throw new Error(`AUTHJS_TEST_SESSION_MAX_AGE must be a number of seconds, not ${raw}`);
-    }
-    options.maxAge = maxAge;
-  }
-  return options;
-}
-
-/**
- * `pages` from `AUTHJS_TEST_PAGES_SIGNIN` / `AUTHJS_TEST_PAGES_ERROR` (unset: the
- * library's own pages). The values are used verbatim, query and fragment included.
- */
-export function customPages() {
-  const pages = {};
-  if (process.env.AUTHJS_TEST_PAGES_SIGNIN) pages.signIn = process.env.AUTHJS_TEST_PAGES_SIGNIN;
-  if (process.env.AUTHJS_TEST_PAGES_ERROR) pages.error = process.env.AUTHJS_TEST_PAGES_ERROR;
-  return pages;
-}
-
-/** `AUTHJS_TEST_BASE_PATH` (default `/api/auth`): where the auth routes are mounted. */
-export function authBasePath() {
-  const value = process.env.AUTHJS_TEST_BASE_PATH || "/api/auth";
-  if (!/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/.test(value)) {
-    throw new Error(`AUTHJS_TEST_BASE_PATH must be a path such as /auth, not ${value}`);
-  }
-  return value;
-}
-
-/** A tiny HTML page for the custom `pages` routes (the client never follows them). */
-export const LOGIN_PAGE_HTML =
-  "<!doctype html><title>login</title><p>custom sign-in page of the authjs test server</p>\n";
-
-// --------------------------------------------------------------------------
 // Browser pages (`GET /me`, `GET /me-js`): what the browser tests look at
 // --------------------------------------------------------------------------
 //
@@ -435,3 +380,58 @@ export const ME_JS_HTML = `<!doctype html><html><head><meta charset="utf-8"><tit
 
 /** Headers of both pages: HTML that no cache may keep (it shows who is signed in). */
 export const PAGE_HEADERS = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
+
+// --------------------------------------------------------------------------
+// Configuration variants read from the environment at run time, so that one
+// build (the Next.js apps) can be started several times with different setups.
+// --------------------------------------------------------------------------
+
+/** `AUTHJS_TEST_SESSION_STRATEGY`: "jwt" (default) or "database" (the in-memory adapter). */
+export function sessionStrategy() {
+  const value = process.env.AUTHJS_TEST_SESSION_STRATEGY || "jwt";
+  if (value !== "jwt" && value !== "database") {
+    throw new Error(`AUTHJS_TEST_SESSION_STRATEGY must be "jwt" or "database", not ${value}`);
+  }
+  return value;
+}
+
+/**
+ * `session` options: the strategy, and `maxAge` from `AUTHJS_TEST_SESSION_MAX_AGE`
+ * (seconds; unset: the library's 30 days), for the lifecycle tests' short sessions.
+ */
+export function sessionOptions() {
+  const options = { strategy: sessionStrategy() };
+  const raw = process.env.AUTHJS_TEST_SESSION_MAX_AGE;
+  if (raw) {
+    const maxAge = Number.parseInt(raw, 10);
+    if (!(maxAge > 0) || String(maxAge) !== raw) {
+      throw new Error(`AUTHJS_TEST_SESSION_MAX_AGE must be a number of seconds, not ${raw}`);
+    }
+    options.maxAge = maxAge;
+  }
+  return options;
+}
+
+/**
+ * `pages` from `AUTHJS_TEST_PAGES_SIGNIN` / `AUTHJS_TEST_PAGES_ERROR` (unset: the
+ * library's own pages). The values are used verbatim, query and fragment included.
+ */
+export function customPages() {
+  const pages = {};
+  if (process.env.AUTHJS_TEST_PAGES_SIGNIN) pages.signIn = process.env.AUTHJS_TEST_PAGES_SIGNIN;
+  if (process.env.AUTHJS_TEST_PAGES_ERROR) pages.error = process.env.AUTHJS_TEST_PAGES_ERROR;
+  return pages;
+}
+
+/** `AUTHJS_TEST_BASE_PATH` (default `/api/auth`): where the auth routes are mounted. */
+export function authBasePath() {
+  const value = process.env.AUTHJS_TEST_BASE_PATH || "/api/auth";
+  if (!/^\/[A-Za-z0-9/_-]*[A-Za-z0-9_-]$/.test(value)) {
+    throw new Error(`AUTHJS_TEST_BASE_PATH must be a path such as /auth, not ${value}`);
+  }
+  return value;
+}
+
+/** A tiny HTML page for the custom `pages` routes (the client never follows them). */
+export const LOGIN_PAGE_HTML =
+  "<!doctype html><title>login</title><p>custom sign-in page of the authjs test server</p>\n";
