@@ -8,7 +8,9 @@
 #
 #   bash tests/servers/with-servers.sh bash scripts/test-python.sh
 #
-# Needs: python3 (>= 3.9, with venv/ensurepip), cargo/rustc, network access to PyPI.
+# Needs: python3 (>= 3.9, with venv/ensurepip), cargo/rustc, network access to PyPI,
+# Debian's chromium and chromium-driver (the browser tests; $AUTHJS_TEST_CHROMIUM and
+# $AUTHJS_TEST_CHROMEDRIVER name other binaries).
 # The venv lives in $AUTHJS_PY_VENV (default: <cargo target dir>/python-test-venv).
 set -euo pipefail
 
@@ -23,6 +25,17 @@ PYTEST_VERSION="9.2.0"
 MYPY_VERSION="2.4.1"
 # Test-only: tests/test_async.py runs AsyncClient on uvloop as well as asyncio's loop.
 UVLOOP_VERSION="0.23.0"
+# Test-only: tests/test_browser.py and the examples drive Debian's Chromium with it
+# (executable_path; `playwright install` is never run, its download is not used).
+PLAYWRIGHT_VERSION="1.65.2"
+# Test-only: examples/python/test_with_plugin.py (docs/testing.md) is a pytest-playwright
+# suite; the main run below disables it (-p no:playwright) so its fixtures stay out.
+PYTEST_PLAYWRIGHT_VERSION="0.10.0"
+# Test-only: tests/test_webdriver.py drives Chromium through Debian's chromedriver with
+# it (4.52.0 needs a certifi release that PyPI does not serve here).
+SELENIUM_VERSION="4.51.0"
+CHROMEDRIVER="${AUTHJS_TEST_CHROMEDRIVER:-/usr/bin/chromedriver}"
+CHROMIUM="${AUTHJS_TEST_CHROMIUM:-/usr/bin/chromium}"
 
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
   if [ -z "${!var:-}" ]; then
@@ -31,6 +44,17 @@ for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_T
     exit 2
   fi
 done
+
+if [ ! -x "$CHROMIUM" ]; then
+  log "$CHROMIUM is missing: the browser tests need Debian's chromium (apt-get install chromium)"
+  exit 2
+fi
+export AUTHJS_TEST_CHROMIUM="$CHROMIUM"
+if [ ! -x "$CHROMEDRIVER" ]; then
+  log "$CHROMEDRIVER is missing: the Selenium tests need Debian's chromium-driver"
+  exit 2
+fi
+export AUTHJS_TEST_CHROMEDRIVER="$CHROMEDRIVER"
 
 PYTHON="${PYTHON:-python3}"
 if ! "$PYTHON" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 9) else 1)'; then
@@ -48,7 +72,9 @@ PY="$VENV/bin/python"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 t0=$SECONDS
-"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION"
+"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION" \
+  "playwright==$PLAYWRIGHT_VERSION" "pytest-playwright==$PYTEST_PLAYWRIGHT_VERSION" \
+  "selenium==$SELENIUM_VERSION"
 log "tools ready ($((SECONDS - t0)) s)"
 
 # The package, exactly as a user installs it (build isolation on: the build backend
@@ -67,25 +93,38 @@ if readelf -d "$ext" | grep -q 'SONAME.*libauthjs' || nm -D --defined-only "$ext
   exit 1
 fi
 
-t0=$SECONDS
-set +e
-"$PY" -m pytest "$ROOT/bindings/python/tests" -q -p no:cacheprovider
-status=$?
-set -e
-log "pytest: exit $status ($((SECONDS - t0)) s)"
-if [ "$status" -eq 5 ]; then
-  log "pytest collected no tests: that is a failure"
-  exit 1
-fi
-if [ "$status" -ne 0 ]; then
-  exit "$status"
-fi
+# pytest, its exit status and time; collecting no test is a failure (exit 5).
+run_pytest() { # label, pytest args...
+  local label="$1" status t0=$SECONDS
+  shift
+  set +e
+  "$PY" -m pytest -q -p no:cacheprovider -p no:playwright "$@"
+  status=$?
+  set -e
+  log "pytest ($label): exit $status ($((SECONDS - t0)) s)"
+  if [ "$status" -eq 5 ]; then
+    log "pytest ($label) collected no tests: that is a failure"
+    exit 1
+  fi
+  if [ "$status" -ne 0 ]; then
+    exit "$status"
+  fi
+}
+
+TESTS="$ROOT/bindings/python/tests"
+# The browser tests run on their own so that their time shows in the log.
+BROWSER_TESTS=("$TESTS/test_browser.py" "$TESTS/test_webdriver.py" "$TESTS/test_testing_docs.py")
+run_pytest "the package" "$TESTS" "${BROWSER_TESTS[@]/#/--ignore=}"
+# --tb=short: a long traceback prints the arguments of every frame, and there a
+# storageState argument would print its session cookies.
+run_pytest "the browser tests, Chromium" --tb=short "${BROWSER_TESTS[@]}"
 
 t0=$SECONDS
 MYPY_CACHE="$TARGET_DIR/python-mypy-cache"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" \
   "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py" \
-  "$ROOT/examples/python/async_usage.py"
+  "$ROOT/examples/python/async_usage.py" \
+  "$ROOT/examples/python/test_with_plugin.py"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" -p authjs
 log "mypy --strict: $((SECONDS - t0)) s"
 

@@ -22,6 +22,9 @@ import pytest
 
 import authjs
 
+# pytest's own fixture for testing plugins (tests/test_pytest_plugin.py).
+pytest_plugins = ("pytester",)
+
 LAUNCHER = "bash tests/servers/with-servers.sh bash scripts/test-python.sh"
 
 # name -> (URL variable, mail-dir variable, uses TLS)

@@ -327,6 +327,61 @@ export function meBody(session) {
 }
 
 // --------------------------------------------------------------------------
+// Browser pages (`GET /me`, `GET /me-js`): what the browser tests look at
+// --------------------------------------------------------------------------
+//
+// The markup and the page script live here once; each app only reads the session
+// its own way (v4 `getServerSession`, v5 express `getSession`, v5-next `auth()`)
+// and sends the string. The browser tests assert on `#user`'s text.
+
+const escapeHtml = (value) =>
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c],
+  );
+
+/**
+ * `GET /me`: the signed-in user as the server sees it. `#user` is the email (or
+ * `signed out`), `#uid` the uid and `#padding` the JWT padding length, so that a
+ * test can tell that carol's three session chunks arrived whole.
+ */
+export function meHtml(session) {
+  const user = session?.user;
+  const body = user
+    ? `<p id="user">${escapeHtml(user.email ?? "")}</p>` +
+      `<p id="uid">${escapeHtml(session.uid ?? "")}</p>` +
+      `<p id="padding">${escapeHtml(session.paddingLength ?? 0)}</p>`
+    : `<p id="user">signed out</p>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>me</title></head><body>${body}</body></html>\n`;
+}
+
+/**
+ * `GET /me-js`: a static page whose own script calls `fetch("/api/me")`, so the
+ * cookies are proven to reach the server from the page's JavaScript too, not only
+ * on navigation. `#user` reads `loading` until the reply is in.
+ */
+export const ME_JS_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>me-js</title></head><body>
+<p id="user">loading</p>
+<script>
+(async () => {
+  const el = document.getElementById("user");
+  try {
+    const reply = await fetch("/api/me", { credentials: "same-origin", cache: "no-store" });
+    if (reply.status === 401) el.textContent = "signed out";
+    else if (reply.ok) el.textContent = (await reply.json()).user.email;
+    else el.textContent = "error " + reply.status;
+  } catch (err) {
+    el.textContent = "error " + err;
+  }
+})();
+</script>
+</body></html>
+`;
+
+/** Headers of both pages: HTML that no cache may keep (it shows who is signed in). */
+export const PAGE_HEADERS = { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" };
+
+// --------------------------------------------------------------------------
 // Configuration variants read from the environment at run time, so that one
 // build (the Next.js apps) can be started several times with different setups.
 // --------------------------------------------------------------------------

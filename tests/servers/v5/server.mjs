@@ -22,6 +22,8 @@ import {
   OIDC_CLIENT,
   OIDC_PROVIDERS,
   LOGIN_PAGE_HTML,
+  ME_JS_HTML,
+  PAGE_HEADERS,
   authActionFromUrl,
   authBasePath,
   authorizeCredentials,
@@ -32,6 +34,7 @@ import {
   jwtCallback,
   oidcIssuer,
   meBody,
+  meHtml,
   parseSlowMs,
   requestCounts,
   sessionCallback,
@@ -109,6 +112,18 @@ async function requireSession(req, res) {
 // Target of the custom `pages` variants (the client reads these URLs, never follows them).
 app.get("/login", (_req, res) => {
   res.type("html").send(LOGIN_PAGE_HTML);
+});
+
+// The browser tests' pages (common/testapp.mjs).
+app.get("/me", async (req, res, next) => {
+  try {
+    res.set(PAGE_HEADERS).send(meHtml(await getSession(req, authConfig)));
+  } catch (err) {
+    next(err);
+  }
+});
+app.get("/me-js", (_req, res) => {
+  res.set(PAGE_HEADERS).send(ME_JS_HTML);
 });
 
 app.get("/api/health", (_req, res) => {
