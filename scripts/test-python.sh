@@ -113,7 +113,8 @@ run_pytest() { # label, pytest args...
 
 TESTS="$ROOT/bindings/python/tests"
 # The browser tests run on their own so that their time shows in the log.
-BROWSER_TESTS=("$TESTS/test_browser.py" "$TESTS/test_webdriver.py" "$TESTS/test_testing_docs.py")
+BROWSER_TESTS=("$TESTS/test_browser.py" "$TESTS/test_webdriver.py" "$TESTS/test_testing_docs.py"
+  "$TESTS/test_webview.py")
 run_pytest "the package" "$TESTS" "${BROWSER_TESTS[@]/#/--ignore=}"
 # --tb=short: a long traceback prints the arguments of every frame, and there a
 # storageState argument would print its session cookies.
@@ -124,7 +125,8 @@ MYPY_CACHE="$TARGET_DIR/python-mypy-cache"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" \
   "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py" \
   "$ROOT/examples/python/async_usage.py" \
-  "$ROOT/examples/python/test_with_plugin.py"
+  "$ROOT/examples/python/test_with_plugin.py" "$ROOT/examples/python/playwright_handoff.py" \
+  "$ROOT/examples/python/webview_oauth.py"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" -p authjs
 log "mypy --strict: $((SECONDS - t0)) s"
 

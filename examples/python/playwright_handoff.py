@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Dict
+from typing import cast
 from urllib.parse import urlencode
 
-from playwright.sync_api import Browser, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, Playwright, StorageState, expect, sync_playwright
 
 import authjs
 
@@ -67,9 +67,8 @@ def main(argv: list[str]) -> int:
             if not res.ok:
                 print(f"sign-in refused: {res.error}", file=sys.stderr)
                 return 1
-            state: Dict[str, Any] = client.storage_state()
             # The same JSON as a file: browser.new_context(storage_state="state.json").
-            context = browser.new_context(storage_state=state)
+            context = browser.new_context(storage_state=cast(StorageState, client.storage_state()))
             page = context.new_page()
             page.goto(url + page_path)
             text = " ".join(page.inner_text("body").split())

@@ -586,13 +586,14 @@ class Client:
         state: Dict[str, Any] = _json.loads(self.export_cookies("playwright"))
         return state
 
-    def load_storage_state(self, state: Union[Dict[str, Any], str, "os.PathLike[str]"]) -> None:
+    def load_storage_state(self, state: Union[Mapping[str, Any], str, "os.PathLike[str]"]) -> None:
         """Replaces the jar with the cookies of a Playwright ``storageState`` (e.g.
         ``context.storage_state()`` after a sign-in in the browser): a dict, its JSON
         text, or the path of a storageState file (a ``str`` that does not start with
-        ``{`` is a path). Only this server's cookies are taken."""
-        if isinstance(state, dict):
-            self.import_cookies(_json.dumps(state), "playwright")
+        ``{`` is a path). Any mapping will do, Playwright's ``StorageState`` included.
+        Only this server's cookies are taken."""
+        if isinstance(state, Mapping):
+            self.import_cookies(_json.dumps(dict(state)), "playwright")
         elif isinstance(state, str) and state.lstrip().startswith("{"):
             self.import_cookies(state, "playwright")
         elif isinstance(state, (str, os.PathLike)):
