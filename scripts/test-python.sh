@@ -23,6 +23,14 @@ PYTEST_VERSION="9.2.0"
 MYPY_VERSION="2.4.1"
 # Test-only: tests/test_async.py runs AsyncClient on uvloop as well as asyncio's loop.
 UVLOOP_VERSION="0.23.0"
+# Test-only: tests/test_integrations.py serves real Starlette/FastAPI apps on uvicorn and
+# Flask apps on werkzeug (authjs.asgi, authjs.fastapi, authjs.wsgi); the package itself
+# depends on none of them.
+FASTAPI_VERSION="0.163.2"
+STARLETTE_VERSION="1.10.0"
+UVICORN_VERSION="0.54.0"
+FLASK_VERSION="3.1.3"
+WERKZEUG_VERSION="3.1.9"
 
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
   if [ -z "${!var:-}" ]; then
@@ -48,7 +56,9 @@ PY="$VENV/bin/python"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 t0=$SECONDS
-"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION"
+"$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION" \
+  "fastapi==$FASTAPI_VERSION" "starlette==$STARLETTE_VERSION" "uvicorn==$UVICORN_VERSION" \
+  "flask==$FLASK_VERSION" "werkzeug==$WERKZEUG_VERSION"
 log "tools ready ($((SECONDS - t0)) s)"
 
 # The package, exactly as a user installs it (build isolation on: the build backend
@@ -85,7 +95,8 @@ t0=$SECONDS
 MYPY_CACHE="$TARGET_DIR/python-mypy-cache"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" \
   "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py" \
-  "$ROOT/examples/python/async_usage.py"
+  "$ROOT/examples/python/async_usage.py" \
+  "$ROOT/examples/python/fastapi_backend.py" "$ROOT/examples/python/flask_backend.py"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" -p authjs
 log "mypy --strict: $((SECONDS - t0)) s"
 
