@@ -21,6 +21,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -55,7 +56,7 @@ AnyClient = Union[authjs.Client, authjs.AsyncClient]
 
 
 @contextmanager
-def serve_asgi(app: Any) -> Iterator[str]:
+def serve_asgi(app: Any, loop: str = "asyncio") -> Iterator[str]:
     """``app`` on uvicorn at a loopback port. The socket listens before the server
     thread starts, so requests wait in its backlog: no readiness poll is needed."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -63,7 +64,7 @@ def serve_asgi(app: Any) -> Iterator[str]:
     sock.bind(("127.0.0.1", 0))
     sock.listen(64)
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app, loop="asyncio", lifespan="on", log_level="warning")
+    config = uvicorn.Config(app, loop=loop, lifespan="on", log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="uvicorn")
     thread.start()
@@ -392,6 +393,70 @@ def test_asgi_chunked_session_is_forwarded_whole() -> None:
         assert reply.set_cookies == seen["set_cookies"]
         again = get(base, "/whoami", pairs(reply.set_cookies)).json()
         assert again["name"] == "Carol"
+
+
+def test_asgi_on_uvloop() -> None:
+    """The same over uvicorn on uvloop (what ``uvicorn[standard]`` picks)."""
+    server = make_auth_server("v5-tls")
+    cookie = browser_cookie(server)
+    client = make_client(server, "async")
+    with serve_asgi(fastapi_app(client), loop="uvloop") as base:
+        first = get(base, "/required", cookie)
+        check_signed_in(first, server)
+        check_signed_in(get(base, "/required", pairs(first.set_cookies)), server)
+
+
+def test_asgi_lookup_never_blocks_the_loop(faults: Any, kind: str) -> None:
+    """A lookup the Auth.js server never answers (``session-hang``) holds only its own
+    request: another request is served meanwhile, on the same loop."""
+    agent = faults.user_agent()
+    url = f"{faults.url}/session-hang"
+    options: Dict[str, Any] = {"timeout": 3.0, "user_agent": agent}
+    client: AnyClient = (
+        authjs.AsyncClient(url, **options) if kind == "async" else authjs.Client(url, **options)
+    )
+    with serve_asgi(fastapi_app(client)) as base:
+        slow: Dict[str, Reply] = {}
+
+        def ask() -> None:
+            slow["reply"] = get(base, "/optional", "next-auth.session-token=tok")
+
+        thread = threading.Thread(target=ask)
+        thread.start()
+        # Wait until the hung lookup has reached the Auth.js server.
+        deadline = time.monotonic() + 10
+        while faults.requests(agent).get("GET /session-hang/session", 0) == 0:
+            assert time.monotonic() < deadline, "the lookup never reached the server"
+            time.sleep(0.01)
+        quick = get(base, "/optional", "theme=dark")
+        assert quick.status == 200 and quick.json()["name"] is None
+        assert thread.is_alive(), "the hung lookup should still be waiting"
+        thread.join(30)
+    assert slow["reply"].status == 200
+    assert slow["reply"].json()["error"] == "timeout"
+
+
+def test_asgi_passes_websocket_and_lifespan_through(closed_port: int) -> None:
+    """Only ``http`` scopes are looked up (a lookup here would fail: nothing listens)."""
+    seen: List[Dict[str, Any]] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(dict(scope))
+
+    with authjs.Client(f"http://127.0.0.1:{closed_port}") as client:
+        middleware = authjs.asgi.AuthjsMiddleware(inner, client=client)
+
+        async def receive() -> Dict[str, Any]:
+            return {"type": "lifespan.startup"}
+
+        async def send(message: Any) -> None:
+            pass
+
+        for kind in ("websocket", "lifespan"):
+            scope = {"type": kind, "headers": [(b"cookie", b"next-auth.session-token=t")]}
+            asyncio.run(middleware(scope, receive, send))
+    assert [s["type"] for s in seen] == ["websocket", "lifespan"]
+    assert all(not any(k.startswith("authjs") for k in s) for s in seen)
 
 
 def test_fastapi_dependencies(server: Server, kind: str) -> None:
