@@ -516,6 +516,44 @@ def test_fastapi_error_status_of_the_server(faults: Any, kind: str) -> None:
         assert optional.set_cookies == []
 
 
+#: A session cookie no browser sends (a space in the value): the core refuses it
+#: without a request, and the integrations handle it as signed out, with 401.
+MALFORMED = "theme=dark; next-auth.session-token=se cret; authjs.session-token=se cret"
+
+
+def test_fastapi_malformed_session_cookie_is_signed_out_without_request(
+    kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = make_auth_server("v5")
+    agent = unique_agent()
+    client = make_client(server, kind, user_agent=agent)
+    with caplog.at_level(logging.INFO, logger="authjs"):
+        with serve_asgi(fastapi_app(client)) as base:
+            optional = get(base, "/optional", MALFORMED)
+            required = get(base, "/required", MALFORMED)
+    assert optional.status == 200
+    assert optional.json()["name"] is None
+    assert optional.json()["error"] == "invalid_argument"
+    assert required.status == 401 and required.json() == {"detail": "not signed in"}
+    assert optional.set_cookies == required.set_cookies == []
+    assert auth_requests(server, agent) == {}
+    assert "cret" not in caplog.text
+
+
+def test_asgi_closed_client_is_the_applications_error(kind: str) -> None:
+    """A closed client is a bug of the application, not a signed-out user: 500."""
+    server = make_auth_server("v4")
+    cookie = browser_cookie(server)
+    client = make_client(server, kind)
+    if isinstance(client, authjs.AsyncClient):
+        asyncio.run(client.aclose())
+    else:
+        client.close()
+    app = fastapi_app(client)
+    with serve_asgi(app) as base:
+        assert get(base, "/optional", cookie).status == 500
+
+
 def test_dependency_without_middleware_is_a_configuration_error() -> None:
     request = Request({"type": "http", "method": "GET", "path": "/", "headers": []})
     for dependency in (
@@ -576,6 +614,18 @@ def test_flask_server_failure(closed_port: int) -> None:
     assert seen.json()["name"] is None and seen.json()["error"] == "network"
     assert refused.status == 502
     assert seen.set_cookies == refused.set_cookies == []
+
+
+def test_flask_malformed_session_cookie_is_401() -> None:
+    server = make_auth_server("v4")
+    agent = unique_agent()
+    with authjs.Client(server.url, user_agent=agent) as client:
+        with serve_wsgi(flask_app(client)) as base:
+            seen = get(base, "/whoami", MALFORMED)
+            refused = get(base, "/required", MALFORMED)
+    assert seen.json()["name"] is None and seen.json()["error"] == "invalid_argument"
+    assert refused.status == 401
+    assert auth_requests(server, agent) == {}
 
 
 def test_plain_wsgi_app_and_chunked_session() -> None:

@@ -40,7 +40,12 @@ refused, so public routes keep working during an Auth.js outage; the error is on
 ``scope["authjs.error"]`` for the routes that care (``authjs.fastapi.require_session``
 answers 502 then, not 401, so a browser is not sent to sign in again because the server
 was down), nothing is forwarded, and one warning is logged on the ``authjs`` logger with
-the error's kind only (never a cookie, never the message). Other exceptions propagate.
+the error's kind only (never a cookie, never the message). A malformed session cookie
+(characters no browser sends: the core refuses it and sends nothing) is signed out too,
+with its :class:`authjs.InvalidArgumentError` on ``scope["authjs.error"]`` and a 401
+from ``require_session`` (a new sign-in replaces the cookie); it is logged at INFO.
+A closed client raises (the application's bug), as do exceptions that are not
+:class:`authjs.AuthjsError`.
 
 Only ``http`` scopes are looked up; ``websocket`` and ``lifespan`` pass through
 untouched.
@@ -65,7 +70,7 @@ from typing import (
 
 from . import Client
 from .aio import AsyncClient
-from .exceptions import AuthjsError
+from .exceptions import AuthjsError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from . import Lookup, Session
@@ -114,6 +119,35 @@ def cookie_header_of(headers: Iterable[Tuple[bytes, bytes]]) -> Optional[str]:
     as RFC 9113 section 8.2.3 says a server must before handing them on."""
     parts = [_text(v) for k, v in headers if k.lower() == b"cookie"]
     return "; ".join(parts) if parts else None
+
+
+def _lookup_failed(client: Union[AsyncClient, Client], error: AuthjsError) -> AuthjsError:
+    """What a failed lookup means for the request (shared with :mod:`authjs.wsgi`).
+
+    A closed client is the application's bug: re-raised. An
+    :class:`InvalidArgumentError` otherwise is the browser's malformed session cookie
+    (characters no browser sends, or control characters: the core refuses it without
+    sending anything); anything else is the Auth.js server failing. Both are handled as
+    signed out, and the error is returned to be put on the request. The log line names
+    the error's kind only: a message may quote a reply, and the request carried
+    credentials. A bad cookie is logged at INFO (any client can send one), a server
+    failure at WARNING."""
+    if isinstance(error, InvalidArgumentError):
+        if client.closed:
+            raise error
+        _log.info("authjs: the request's session cookie is malformed; handled as signed out")
+    else:
+        _log.warning("authjs: session lookup failed (%s); handled as signed out", error.kind)
+    return error
+
+
+def _refusal_status(error: Optional[AuthjsError]) -> int:
+    """The status that refuses a request without a session: 401 when signed out (or the
+    session cookie is malformed: signing in again replaces it), 502 when the Auth.js
+    server could not be asked (signing in again would not help)."""
+    if error is None or isinstance(error, InvalidArgumentError):
+        return 401
+    return 502
 
 
 def _cookie_name(set_cookie: str) -> str:
@@ -170,10 +204,7 @@ class AuthjsMiddleware:
         try:
             result = await self._lookup(cookie_header_of(scope.get("headers") or ()))
         except AuthjsError as e:
-            # The kind only: an error message may quote a reply, and the request
-            # carried credentials.
-            _log.warning("authjs: session lookup failed (%s); handled as signed out", e.kind)
-            error = e
+            error = _lookup_failed(self.client, e)
         session: Optional[Session] = None if result is None else result.session
         scope[SESSION_KEY] = session
         scope[LOOKUP_KEY] = result

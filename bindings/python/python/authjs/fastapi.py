@@ -31,7 +31,7 @@ from typing import Annotated, Any, MutableMapping, Optional
 from fastapi import Depends, HTTPException, Request
 
 from . import Session
-from .asgi import ERROR_KEY, SESSION_KEY
+from .asgi import ERROR_KEY, SESSION_KEY, _refusal_status
 from .exceptions import AuthjsError
 
 __all__ = [
@@ -67,13 +67,14 @@ async def lookup_error(request: Request) -> Optional[AuthjsError]:
 
 
 async def require_session(request: Request) -> Session:
-    """The request's session; ``HTTPException(401)`` when signed out,
-    ``HTTPException(502)`` when the Auth.js server could not be asked."""
+    """The request's session; ``HTTPException(401)`` when signed out (a malformed
+    session cookie too), ``HTTPException(502)`` when the Auth.js server could not be
+    asked."""
     scope = _scope(request)
     s: Optional[Session] = scope[SESSION_KEY]
     if s is not None:
         return s
-    if scope[ERROR_KEY] is not None:
+    if _refusal_status(scope[ERROR_KEY]) == 502:
         raise HTTPException(status_code=502, detail="the Auth.js server could not be reached")
     raise HTTPException(status_code=401, detail="not signed in")
 

@@ -26,14 +26,14 @@ Flask, inside the Flask helpers); each re-issued ``Set-Cookie`` is forwarded ver
 unless the response sets a cookie of the same name itself (the application wins); a
 failure of the Auth.js server is handled as signed out, with the error in
 ``environ["authjs.error"]`` (:func:`require_session` answers 502 then, not 401) and one
-warning on the ``authjs`` logger naming the error's kind only. The lookup blocks the
+warning on the ``authjs`` logger naming the error's kind only; a malformed session cookie
+(which the core refuses without a request) is signed out too, with a 401. The lookup blocks the
 worker thread that handles the request, as any WSGI I/O does; it releases the GIL.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -48,6 +48,7 @@ from typing import (
 )
 
 from . import Client
+from .asgi import _lookup_failed, _refusal_status
 from .exceptions import AuthjsError
 
 if TYPE_CHECKING:
@@ -76,8 +77,6 @@ Environ = Dict[str, Any]
 ExcInfo = Tuple[type, BaseException, "TracebackType"]
 StartResponse = Callable[..., Callable[[bytes], object]]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
-
-_log = logging.getLogger("authjs")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -137,10 +136,7 @@ class AuthjsMiddleware:
         try:
             result = self.client.lookup(header)
         except AuthjsError as e:
-            # The kind only: an error message may quote a reply, and the request
-            # carried credentials.
-            _log.warning("authjs: session lookup failed (%s); handled as signed out", e.kind)
-            error = e
+            error = _lookup_failed(self.client, e)
         environ[SESSION_KEY] = None if result is None else result.session
         environ[LOOKUP_KEY] = result
         environ[ERROR_KEY] = error
@@ -196,13 +192,14 @@ def current_session() -> Optional[Session]:
 
 def require_session(view: F) -> F:
     """A Flask view decorator: the view runs only for a signed-in request; otherwise
-    ``401`` (signed out) or ``502`` (the Auth.js server could not be asked)."""
+    ``401`` (signed out, or a malformed session cookie) or ``502`` (the Auth.js server
+    could not be asked)."""
     from flask import abort, request
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if current_session() is None:
-            abort(502 if request.environ.get(ERROR_KEY) is not None else 401)
+            abort(_refusal_status(request.environ.get(ERROR_KEY)))
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
