@@ -653,6 +653,15 @@ def test_wrong_client_types_are_refused() -> None:
         authjs.wsgi.AuthjsMiddleware(plain_wsgi_app, client)  # type: ignore[arg-type]
 
 
+def test_flask_init_app_once() -> None:
+    with authjs.Client("http://127.0.0.1:1") as client:
+        app = Flask(__name__)
+        authjs.wsgi.init_app(app, client)
+        assert app.extensions["authjs"] is client
+        with pytest.raises(RuntimeError, match="already"):
+            authjs.wsgi.init_app(app, client)
+
+
 def test_import_authjs_needs_no_framework() -> None:
     """``import authjs`` (and the framework-free middlewares) import no framework."""
     code = (

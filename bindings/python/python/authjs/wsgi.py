@@ -164,11 +164,16 @@ class AuthjsMiddleware:
 
 def init_app(app: Flask, client: Client) -> None:
     """Installs :class:`AuthjsMiddleware` around the Flask app's WSGI callable and sets
-    ``flask.g.authjs_session`` / ``g.authjs_error`` before each request. The client is
-    the caller's to close."""
+    ``flask.g.authjs_session`` / ``g.authjs_error`` before each request; the client is
+    ``app.extensions["authjs"]``, and the caller's to close. Once per app
+    (``RuntimeError`` on a second call)."""
     from flask import g, request
 
+    # Twice would look every request up twice (and forward twice).
+    if "authjs" in app.extensions:
+        raise RuntimeError("authjs.wsgi.init_app was already called for this app")
     app.wsgi_app = AuthjsMiddleware(app.wsgi_app, client)  # type: ignore[method-assign]
+    app.extensions["authjs"] = client
 
     @app.before_request
     def _authjs_to_g() -> None:
