@@ -36,7 +36,7 @@ from flask import Flask, g, jsonify, make_response
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 from werkzeug.serving import make_server
 
@@ -206,8 +206,22 @@ def starlette_app(client: AnyClient) -> Starlette:
         yield
         await close_client(client)
 
+    async def stream(request: Request) -> StreamingResponse:
+        # A streamed body: the cookies go with the response's start, before any chunk.
+        report = json.dumps(describe(request.scope, request.state.authjs_session))
+
+        async def chunks() -> AsyncIterator[bytes]:
+            for i in range(0, len(report), 7):
+                yield report[i : i + 7].encode()
+
+        return StreamingResponse(chunks(), media_type="application/json")
+
     return Starlette(
-        routes=[Route("/whoami", whoami), Route("/own-cookie", own_cookie)],
+        routes=[
+            Route("/whoami", whoami),
+            Route("/own-cookie", own_cookie),
+            Route("/stream", stream),
+        ],
         middleware=[Middleware(authjs.asgi.AuthjsMiddleware, client=client)],
         lifespan=lifespan,
     )
@@ -336,6 +350,7 @@ def test_asgi_session_reaches_handler_and_cookie_reaches_browser(
         # The browser stores the re-issued cookie: the next request is still alice.
         again = get(base, "/whoami", pairs(first.set_cookies))
         check_signed_in(again, server)
+        check_signed_in(get(base, "/stream", pairs(again.set_cookies)), server)
 
 
 def test_asgi_one_lookup_per_request_and_none_without_session_cookie(
