@@ -307,6 +307,13 @@ typedef struct AuthjsClient AuthjsClient;
 typedef struct AuthjsEvent AuthjsEvent;
 
 /**
+ * A lookup's answer as a native object (`authjs_client_lookup_object`): the session
+ * (taken with `authjs_lookup_take_session`) and the `Set-Cookie` values to forward.
+ * Released by `authjs_lookup_free`.
+ */
+typedef struct AuthjsLookup AuthjsLookup;
+
+/**
  * The server's providers as a native object, in id order. Created by
  * `authjs_get_providers_object`, released by `authjs_providers_free`. Immutable.
  */
@@ -787,6 +794,81 @@ const char *authjs_providers_signin_url(const struct AuthjsProviders *providers,
  * The `callbackUrl` of provider `index`, or NULL (as `authjs_providers_id`).
  */
 const char *authjs_providers_callback_url(const struct AuthjsProviders *providers, size_t index);
+
+/**
+ * A light client for another user of the same server: writes to `*out_client` a new
+ * client with an empty cookie jar of its own (or one seeded from `cookie_header`, a
+ * browser's `Cookie` header, read like the `"cookieHeader"` option), on `client`'s
+ * connection pool, TLS configuration, endpoint and options. Not `client`'s cookie
+ * file and not its watches. No request is made.
+ *
+ * `cookie_header` may be NULL (an empty jar). A malformed Auth.js cookie in it, or a
+ * header with no usable cookie, is `AUTHJS_ERR_INVALID_ARGUMENT` (the message never
+ * quotes the header).
+ *
+ * Ownership: `*out_client` is a client like one from `authjs_client_new`, owned by
+ * the caller and released with `authjs_client_free`; `client` may be freed before or
+ * after it (the pool lives as long as any client on it). Written only on success.
+ */
+AuthjsStatus authjs_client_user(struct AuthjsClient *client,
+                                const char *cookie_header,
+                                struct AuthjsClient **out_client);
+
+/**
+ * `getServerSession()` for a backend: looks up the session of the browser that sent
+ * `cookie_header` (its `Cookie` request header; NULL or `""` for none) and writes
+ * `{"session": <the session as the server sent it, or null>, "setCookies": [...]}`
+ * to `*out_json`. `setCookies` are the server's `Set-Cookie` header values exactly as
+ * sent: add each to the reply to the browser so that it keeps the re-issued session
+ * cookie (sliding expiry).
+ *
+ * Stateless: `client`'s own jar is neither sent nor changed, so one client serves
+ * every request, from any number of threads. Only the session cookies of the header
+ * are sent; a header without one makes no request (`{"session":null,
+ * "setCookies":[]}`). A malformed session cookie is `AUTHJS_ERR_INVALID_ARGUMENT`.
+ *
+ * The JSON holds credentials (the re-issued cookies): do not log it. Ownership:
+ * `*out_json` is owned by the caller; release it with `authjs_string_free`. Written
+ * only on success.
+ */
+AuthjsStatus authjs_client_lookup(struct AuthjsClient *client,
+                                  const char *cookie_header,
+                                  char **out_json);
+
+/**
+ * `authjs_client_lookup`, answered as an `AuthjsLookup` written to `*out`.
+ *
+ * Ownership: `*out` is owned by the caller; release it with `authjs_lookup_free`.
+ * Written only on success.
+ */
+AuthjsStatus authjs_client_lookup_object(struct AuthjsClient *client,
+                                         const char *cookie_header,
+                                         struct AuthjsLookup **out);
+
+/**
+ * Moves the session out of a lookup: a session object the caller owns (release it
+ * with `authjs_session_free`; read it with the `authjs_session_*` accessors), or
+ * NULL when there is none, when it was taken already, or when `lookup` is NULL.
+ */
+struct AuthjsSession *authjs_lookup_take_session(struct AuthjsLookup *lookup);
+
+/**
+ * How many `Set-Cookie` values the lookup holds (0 when `lookup` is NULL).
+ */
+size_t authjs_lookup_set_cookie_count(const struct AuthjsLookup *lookup);
+
+/**
+ * The `index`th `Set-Cookie` value, exactly as the server sent it, or NULL when out
+ * of range or `lookup` is NULL. A credential: do not log it.
+ * Ownership: borrowed, valid until the lookup is freed.
+ */
+const char *authjs_lookup_set_cookie(const struct AuthjsLookup *lookup, size_t index);
+
+/**
+ * Releases a lookup. `lookup` may be NULL (nothing happens). Pointers borrowed from
+ * it become invalid; a session taken from it stays valid.
+ */
+void authjs_lookup_free(struct AuthjsLookup *lookup);
 
 /**
  * An authenticated request to the app's own routes (e.g. `GET /api/me`), answered as

@@ -275,6 +275,15 @@ private:
     std::shared_ptr<const AuthjsResponse> raw_;
 };
 
+/// What Client::lookup() answers: the session of the browser whose Cookie header was
+/// looked up (std::nullopt when it holds none the server accepts), and the server's
+/// Set-Cookie header values exactly as sent, to add to the reply to that browser
+/// (sliding expiry). The values are credentials: do not log them.
+struct Lookup {
+    std::optional<Session> session;
+    std::vector<std::string> set_cookies;
+};
+
 /// A client for one Auth.js server. Move-only RAII owner of an AuthjsClient; usable
 /// from many threads at once. The methods of a moved-from Client throw
 /// authjs::Error(AUTHJS_ERR_NULL_ARGUMENT).
@@ -494,11 +503,50 @@ public:
         return skipped;
     }
 
+    /// A client for another user on this client's connection pool (authjs_client_user):
+    /// an empty jar of its own, or one seeded from a browser's Cookie header. No
+    /// request; the pool outlives whichever client is destroyed first.
+    Client user(OptionalString cookie_header = {}) const {
+        AuthjsClient *out = nullptr;
+        detail::check(authjs_client_user(raw_, cookie_header.c_str(), &out));
+        return Client(out);
+    }
+
+    /// getServerSession() for a backend (authjs_client_lookup_object): who sent this
+    /// Cookie header, and the Set-Cookie values to forward to them. This client's own
+    /// jar is neither sent nor changed; a header without a session cookie makes no
+    /// request.
+    Lookup lookup(const std::string &cookie_header) const {
+        AuthjsLookup *raw = nullptr;
+        detail::check(authjs_client_lookup_object(raw_, cookie_header.c_str(), &raw));
+        std::unique_ptr<AuthjsLookup, void (*)(AuthjsLookup *)> owned(raw, authjs_lookup_free);
+        Lookup out;
+        if (AuthjsSession *s = authjs_lookup_take_session(raw)) {
+            out.session.emplace(s);
+        }
+        const std::size_t n = authjs_lookup_set_cookie_count(raw);
+        out.set_cookies.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            out.set_cookies.emplace_back(authjs_lookup_set_cookie(raw, i));
+        }
+        return out;
+    }
+
+    /// lookup() as JSON: {"session": ... or null, "setCookies": [...]}.
+    std::string lookup_json(OptionalString cookie_header) const {
+        char *out = nullptr;
+        detail::check(authjs_client_lookup(raw_, cookie_header.c_str(), &out));
+        return detail::take(out);
+    }
+
     /// useSession().status, read without a request (authjs_client_status):
     /// AUTHJS_SESSION_LOADING until the session is first learned.
     AuthjsSessionStatus status() const noexcept { return authjs_client_status(raw_); }
 
 private:
+    /// Takes ownership of a non-NULL handle (user()).
+    explicit Client(AuthjsClient *raw) noexcept : raw_(raw) {}
+
     Response send(const std::string &method, const std::string &path_or_url,
                   const Headers &headers, const uint8_t *body, std::size_t body_len) const {
         std::vector<AuthjsHeader> c_headers;

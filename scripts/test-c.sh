@@ -153,7 +153,7 @@ STATIC_LINE="$(pkg-config --libs --static authjs)"
 read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
-C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch test_handoff)
+C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch test_handoff test_pool)
 # test_bodies reads tests/fixtures/request-bodies.json, compiled in as C data.
 mkdir -p "$WORK/gen"
 python3 "$ROOT/tests/c/gen_bodies.py" "$ROOT/tests/fixtures/request-bodies.json" \
@@ -175,6 +175,8 @@ build() { # variant
     "$ROOT/tests/cpp/test_wrapper.cpp" -o "$out/test_wrapper" "${libs[@]}" -pthread
   "$CXX" -std=c++17 "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" -I"$ROOT/tests/c" \
     "$ROOT/tests/cpp/test_watch.cpp" -o "$out/test_watch_cpp" "${libs[@]}" -pthread
+  "$CXX" -std=c++17 "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" -I"$ROOT/tests/c" \
+    "$ROOT/tests/cpp/test_pool.cpp" -o "$out/test_pool_cpp" "${libs[@]}" -pthread
   "$CXX" -std=c++17 "${WARN[@]}" "${extra[@]}" "${PC_CFLAGS[@]}" \
     "$ROOT/tests/cpp/double_include_a.cpp" "$ROOT/tests/cpp/double_include_b.cpp" \
     -o "$out/double_include" "${libs[@]}" -pthread
@@ -216,6 +218,8 @@ run_all() { # variant [wrapper...]  (every program against every server)
     run "$variant test_fork [$name]" "$@" "$bin/test_fork" "$url" "${ca_arg[@]}"
     run "$variant test_wrapper [$name]" "$@" "$bin/test_wrapper" "$url" "${ca_arg[@]}"
     run "$variant test_handoff [$name]" "$@" "$bin/test_handoff" "$url" "${ca_arg[@]}"
+    run "$variant test_pool [$name]" "$@" "$bin/test_pool" "$url" "${ca_arg[@]}"
+    run "$variant test_pool_cpp [$name]" "$@" "$bin/test_pool_cpp" "$url" "${ca_arg[@]}"
     run_example "$variant example_c [$name]" "$@" "$bin/example_c" "$url" "${ca_arg[@]}"
     run_example "$variant example_cpp [$name]" "$@" "$bin/example_cpp" "$url" "${ca_arg[@]}"
   done

@@ -227,9 +227,9 @@ impl ClientBuilder {
                 .user_agent
                 .unwrap_or_else(|| format!("authjs/{}", crate::VERSION)),
             proxy,
-            root_certs: (!certs.is_empty()).then_some(certs),
+            extra_roots: certs.iter().map(|c| c.der().to_vec()).collect(),
             max_body: self.max_response_bytes,
-        });
+        })?;
         let store = crate::store::Store::open(endpoint.origin(), self.cookie_file)?;
         if let Some(h) = &self.cookie_header {
             store

@@ -7,6 +7,7 @@ use crate::cookies::{CookieInfo, Jar, StorePolicy, is_session_cookie_name};
 use crate::endpoint::{Endpoint, redact};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, Reply, Transport};
+use crate::lookup::Lookup;
 use crate::providers::{self, Provider, Providers};
 use crate::response::Response;
 use crate::session::Session;
@@ -46,10 +47,16 @@ pub struct Client {
 }
 
 struct Inner {
-    endpoint: Endpoint,
-    transport: Transport,
+    /// Shared with the client's [`user`](Client::user) handles: the same server.
+    endpoint: Arc<Endpoint>,
+    /// Shared with the user handles: one connection pool and TLS configuration for
+    /// every user of a process (issue 17).
+    transport: Arc<Transport>,
+    /// Per client: the jar (and cookie file) of this one user.
     store: Store,
-    providers: Mutex<Option<Providers>>,
+    /// Shared with the user handles: the provider list is the server's, not a user's,
+    /// so a thousand users signing in fetch it once.
+    providers: Arc<Mutex<Option<Providers>>>,
 }
 
 /// How an exchange's reply cookies are stored (see `StorePolicy::sent`).
@@ -94,12 +101,80 @@ impl Client {
     pub(crate) fn from_parts(endpoint: Endpoint, transport: Transport, store: Store) -> Client {
         Client {
             inner: Arc::new(Inner {
-                endpoint,
-                transport,
+                endpoint: Arc::new(endpoint),
+                transport: Arc::new(transport),
                 store,
-                providers: Mutex::new(None),
+                providers: Arc::new(Mutex::new(None)),
             }),
         }
+    }
+
+    // ----- many users on one pool (issue 17) --------------------------------------
+
+    /// A light client for another user of the same server: an empty in-memory jar of
+    /// its own, on this client's connection pool, TLS configuration, endpoint and
+    /// options (timeouts, user agent, proxy, body cap) and providers cache. Not its
+    /// cookie file and not its watches: the new client's session is its own.
+    ///
+    /// What a load test or a backend serving many users wants instead of a client per
+    /// user: no new connection (nor TLS handshake) per user, and only the jar's few KiB
+    /// per user. Clones of the new client share its jar, as clones always do.
+    pub fn user(&self) -> Client {
+        Client {
+            inner: Arc::new(Inner {
+                endpoint: self.inner.endpoint.clone(),
+                transport: self.inner.transport.clone(),
+                store: Store::in_memory(self.inner.endpoint.origin()),
+                providers: self.inner.providers.clone(),
+            }),
+        }
+    }
+
+    /// [`user`](Self::user), with the jar seeded from a browser's `Cookie` header
+    /// (`name=value; …`), read as leniently as [`ClientBuilder::cookie_header`]: pairs
+    /// a browser may send but Auth.js never reads are skipped. Fails with
+    /// [`ErrorKind::InvalidArgument`] when an Auth.js cookie in it is malformed or
+    /// the header holds no usable cookie at all; the message never quotes the header.
+    pub fn user_with_cookies(&self, cookie_header: &str) -> Result<Client> {
+        let user = self.user();
+        user.lock()
+            .jar
+            .add_cookie_header(cookie_header, self.inner.endpoint.origin_url())?;
+        Ok(user)
+    }
+
+    /// `getServerSession()` for a backend: who the browser that sent `cookie_header`
+    /// (its `Cookie` request header) is, and the `Set-Cookie` headers to pass back to
+    /// it.
+    ///
+    /// Stateless: this client's jar is neither read nor changed, so one client serves
+    /// every request of a backend, from any number of threads, on one connection pool.
+    /// Only the session-token cookies (and chunks) of the header are sent: the app's
+    /// other cookies are none of the auth server's business. A header without one
+    /// makes no request at all (`session: None`, no cookies). The server re-issues the
+    /// session cookie on every read (sliding expiry); [`Lookup::set_cookies`] holds its
+    /// `Set-Cookie` values exactly as sent, attributes intact, for the backend's reply
+    /// to the browser, which otherwise is signed out when the first cookie expires.
+    ///
+    /// A cookie the server no longer accepts (signed out, expired, another secret,
+    /// garbage) is `session: None`, with whatever cookies the server sent to clear it.
+    /// A malformed session cookie (characters no browser sends) or a header with
+    /// control characters is [`ErrorKind::InvalidArgument`] and sends nothing.
+    pub fn lookup(&self, cookie_header: &str) -> Result<Lookup> {
+        let cookie = crate::lookup::session_cookie_header(cookie_header)?;
+        if cookie.is_empty() {
+            return Ok(Lookup::default());
+        }
+        let url = self.inner.endpoint.action("session");
+        let reply = self.inner.transport.send("GET", &url, &cookie, &[], None)?;
+        if !reply.is_success() {
+            return Err(self.status_error(&reply, "GET session"));
+        }
+        let session = Session::from_json(self.json_body(&reply, &url)?);
+        Ok(Lookup {
+            session,
+            set_cookies: reply.set_cookies,
+        })
     }
 
     /// Where the API lives.
@@ -127,7 +202,12 @@ impl Client {
         } else {
             Source::ServerWithoutCookie
         };
-        self.observer().session(&session, source);
+        // A sign-out while this read was in flight already told the watches; a reply
+        // from before it must not report the session again (the jar refused its
+        // cookie for the same reason).
+        if !reply.superseded {
+            self.observer().session(&session, source);
+        }
         Ok(session)
     }
 
@@ -337,7 +417,9 @@ impl Client {
                 return Err(self.status_error(&reply, "POST session"));
             }
             let session = Session::from_json(self.json_body(&reply, &url)?);
-            self.observer().session(&session, Source::ServerWithCookie);
+            if !reply.superseded {
+                self.observer().session(&session, Source::ServerWithCookie);
+            }
             Ok(Attempt::Done(session))
         })
     }
@@ -606,16 +688,23 @@ impl Client {
         reply.sent_session = cookie
             .split("; ")
             .any(|p| p.split('=').next().is_some_and(is_session_cookie_name));
-        if !reply.set_cookies.is_empty() {
-            let refused = self.mutate(|jar| {
+        if reply.set_cookies.is_empty() {
+            reply.superseded = self.lock().jar.epoch() != epoch;
+        } else {
+            let (refused, superseded) = self.mutate(|jar| {
+                let superseded = jar.epoch() != epoch;
                 let policy = StorePolicy {
                     // A sign-out or clear since the request was sent (here or in another
                     // process) voids the session cookies of its reply.
-                    keep_session: jar.epoch() == epoch,
+                    keep_session: !superseded,
                     sent: (writes == Writes::Refresh).then_some(cookie.as_str()),
                 };
-                Ok(jar.store(&reply.set_cookies, url, &policy).refused)
+                Ok((
+                    jar.store(&reply.set_cookies, url, &policy).refused,
+                    superseded,
+                ))
             })?;
+            reply.superseded = superseded;
             if !refused.is_empty() {
                 return Err(Error::protocol(format!(
                     "the cookie jar is full ({} cookies): the server's new cookie(s) {} were \

@@ -69,12 +69,12 @@ impl CookieFormat {
             "playwright" => CookieFormat::Playwright,
             "webdriver" => CookieFormat::WebDriver,
             "jar" | "json" => CookieFormat::Jar,
+            // Not quoted: cookie text passed as the format by mistake would end up in logs.
             _ => {
-                return Err(Error::invalid(format!(
-                    "unknown cookie format {:?} (expected one of header, netscape, playwright, \
+                return Err(Error::invalid(
+                    "unknown cookie format (expected one of header, netscape, playwright, \
                      webdriver, jar)",
-                    crate::endpoint::redact_text(&name.chars().take(40).collect::<String>())
-                )));
+                ));
             }
         })
     }
@@ -451,12 +451,21 @@ pub(crate) fn import(
 ) -> Result<(Jar, CookieImport)> {
     let format = match format {
         Some(f) => f,
-        None => CookieFormat::detect(text).ok_or_else(|| {
-            Error::invalid(
-                "cannot tell the cookie format (expected a Playwright storageState, an authjs \
-                 cookie file, a WebDriver cookie list, a cookies.txt or a Cookie header)",
-            )
-        })?,
+        None => match CookieFormat::detect(text) {
+            Some(f) => f,
+            None => {
+                let t = text.trim_start();
+                if t.starts_with('{') || t.starts_with('[') {
+                    // Broken JSON: say where, rather than "unknown format".
+                    parse_json(text, "a cookie export")?;
+                }
+                return Err(Error::invalid(
+                    "cannot tell the cookie format (expected a Playwright storageState, an \
+                     authjs cookie file, a WebDriver cookie list, a cookies.txt or a Cookie \
+                     header)",
+                ));
+            }
+        },
     };
     match format {
         CookieFormat::Jar => import_jar_file(text, origin_url),
@@ -741,7 +750,7 @@ fn parse_webdriver(text: &str) -> Result<Vec<Entry>> {
             return Err(Error::invalid(format!("{place} is not an object")));
         };
         let f = Fields { obj, place: &place };
-        let (domain, host_only) = match f.string("domain")? {
+        let (domain, mut host_only) = match f.string("domain")? {
             None => (None, true),
             Some(d) => {
                 let (d, h) = split_domain(&d);
@@ -751,6 +760,12 @@ fn parse_webdriver(text: &str) -> Result<Vec<Entry>> {
                 (Some(d), h)
             }
         };
+        // Cypress's `getCookies()` says it outright (its `setCookie` takes it too).
+        match obj.get("hostOnly") {
+            None | Some(Value::Null) => {}
+            Some(Value::Bool(b)) => host_only = *b,
+            Some(_) => return Err(f.bad("hostOnly", "true or false")),
+        }
         let expires = match f.number("expiry")? {
             None => None,
             Some(x) if x.fract() == 0.0 => {
@@ -1302,6 +1317,12 @@ mod tests {
             assert!(!e.to_string().contains("SECRET"), "{e}");
         }
         assert!(import(None, "what is this", &origin()).is_err());
+        let e = import(None, "{\"cookies\": [SECRET", &origin())
+            .err()
+            .unwrap();
+        assert!(e.to_string().contains("line 1"), "{e}");
+        let e = CookieFormat::from_name("SECRET=1").unwrap_err();
+        assert!(!e.to_string().contains("SECRET"), "{e}");
     }
 
     #[test]
@@ -1310,21 +1331,23 @@ mod tests {
             {"name": "a", "value": "1"},
             {"name": "b", "value": "2", "path": "/api", "domain": "127.0.0.1",
              "sameSite": "no_restriction", "secure": true, "expiry": 4102444800},
-            {"name": "c", "value": "3", "sameSite": "strict", "domain": "elsewhere.test"}
+            {"name": "c", "value": "3", "sameSite": "strict", "domain": "elsewhere.test"},
+            {"name": "d", "value": "4", "domain": "127.0.0.1", "hostOnly": false}
         ]"#;
         let (jar, report) = import(None, text, &origin()).unwrap();
         assert_eq!(
             report,
             CookieImport {
-                imported: 2,
+                imported: 3,
                 skipped: 1
             }
         );
         let list = jar.list();
-        assert_eq!(list[0].name, "a");
-        assert!(list[0].host_only && list[0].expires_unix.is_none());
-        assert_eq!(list[1].same_site, Some(SameSite::None));
-        assert_eq!(list[1].path, "/api");
+        let by = |n: &str| list.iter().find(|c| c.name == n).unwrap();
+        assert!(by("a").host_only && by("a").expires_unix.is_none());
+        assert_eq!(by("b").same_site, Some(SameSite::None));
+        assert_eq!(by("b").path, "/api");
+        assert!(!by("d").host_only, "Cypress's hostOnly: false");
     }
 
     #[test]

@@ -196,5 +196,25 @@ fn no_public_type_prints_a_secret_in_debug() {
     };
     check(f, "Response", &response, &["200"]);
 
+    let lookup = crate::Lookup {
+        session: Some(session.clone()),
+        set_cookies: vec![
+            "__Secure-authjs.session-token=tokSECRET; Path=/; Expires=Wed, 01 Jan 2030 \
+             00:00:00 GMT; HttpOnly; Secure; SameSite=Lax"
+                .into(),
+            "authjs.session-token.0=chunkSECRET".into(),
+        ],
+    };
+    check(
+        f,
+        "Lookup",
+        &lookup,
+        &[
+            "Alice",
+            "__Secure-authjs.session-token",
+            "authjs.session-token.0",
+        ],
+    );
+
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }

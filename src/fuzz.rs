@@ -67,7 +67,10 @@ pub fn js_options(data: &[u8]) {
     }
 }
 
-/// A cookie file, loaded for a fixed origin.
+/// A cookie file, loaded for a fixed origin; and the same bytes imported in every
+/// cookie format (`src/cookie_formats.rs`: jar file v1/v2, storageState, WebDriver
+/// list, cookies.txt, `Cookie` header, and told from the text), each jar then exported
+/// in every format.
 pub fn cookie_file(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -76,7 +79,20 @@ pub fn cookie_file(data: &[u8]) {
     if jar.import(text, "http://127.0.0.1:3000").is_ok() {
         let _ = jar.csrf_token();
         let _ = jar.has_session();
-        let _ = jar.netscape();
+        let _ = crate::cookie_formats::netscape(&jar.list());
+    }
+    for origin in ["http://127.0.0.1:3000", "https://app.example.com"] {
+        let Ok(url) = url::Url::parse(origin) else {
+            return;
+        };
+        let formats = crate::CookieFormat::ALL.map(Some);
+        for format in formats.into_iter().chain([None]) {
+            if let Ok((jar, _)) = crate::cookie_formats::import(format, text, &url) {
+                for out in crate::CookieFormat::ALL {
+                    let _ = crate::cookie_formats::export(&jar, out, &url);
+                }
+            }
+        }
     }
 }
 
@@ -192,5 +208,17 @@ mod tests {
             x ^= x << 17;
             super::form_post_page(page.as_bytes());
         }
+    }
+
+    /// The cookie_file seeds (every cookie format) through their entry point.
+    #[test]
+    fn cookie_seeds_run() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/cookie_file");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            super::cookie_file(&std::fs::read(entry.unwrap().path()).unwrap());
+            n += 1;
+        }
+        assert!(n >= 10, "{n} seeds");
     }
 }

@@ -5,7 +5,7 @@
 use crate::endpoint::redact;
 use crate::error::{Error, ErrorKind, Result};
 use std::borrow::Cow;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use ureq::http;
 use url::Url;
@@ -127,6 +127,9 @@ pub(crate) struct Reply {
     pub body: Vec<u8>,
     /// The request carried a session cookie (set by the client, which knows).
     pub sent_session: bool,
+    /// A sign-out or clear happened while the request was in flight (the jar's epoch
+    /// moved on; set by the client): the reply no longer describes this client.
+    pub superseded: bool,
 }
 
 impl Reply {
@@ -153,7 +156,8 @@ pub(crate) struct TransportConfig {
     pub connect_timeout: Option<Duration>,
     pub user_agent: String,
     pub proxy: Option<ureq::Proxy>,
-    pub root_certs: Option<Vec<ureq::tls::Certificate<'static>>>,
+    /// Extra trusted roots (DER), on top of the Mozilla roots.
+    pub extra_roots: Vec<Vec<u8>>,
     pub max_body: u64,
 }
 
@@ -180,6 +184,8 @@ pub(crate) struct Transport {
     forked: Mutex<Option<(u32, ureq::Agent)>>,
     /// To build the child's agent like the original one.
     config: TransportConfig,
+    /// The (shared) TLS configuration of `agent`.
+    tls: Arc<rustls::ClientConfig>,
     max_body: u64,
 }
 
@@ -212,14 +218,22 @@ impl Drop for Transport {
 }
 
 impl Transport {
-    pub fn new(cfg: &TransportConfig) -> Transport {
-        Transport {
-            agent: Some(Self::agent_for(cfg)),
+    /// Fails (with [`ErrorKind::Tls`]) when an extra root is not a usable certificate.
+    pub fn new(cfg: &TransportConfig) -> Result<Transport> {
+        let tls = crate::conn::shared_tls_config(&cfg.extra_roots).map_err(|e| {
+            Error::new(
+                ErrorKind::Tls,
+                format!("the extra CA certificate cannot be used: {e}"),
+            )
+        })?;
+        Ok(Transport {
+            agent: Some(Self::agent_for(cfg, tls.clone())),
+            tls,
             pid: std::process::id(),
             forked: Mutex::new(None),
             config: cfg.clone(),
             max_body: cfg.max_body,
-        }
+        })
     }
 
     /// The agent this process may use: the original one in the process that built the
@@ -237,8 +251,15 @@ impl Transport {
         {
             return Cow::Owned(agent.clone());
         }
-        // A new process (a child, or a grandchild that inherited a child's agent).
-        let fresh = Self::agent_for(&self.config);
+        // A new process (a child, or a grandchild that inherited a child's agent). Its
+        // TLS configuration is its own too: the shared one's session cache has a lock
+        // that a parent thread may have held at the moment of the fork. Built before,
+        // it cannot fail now; if it does, the child gets no https.
+        // (Building cannot fail where it succeeded before; if it did, the parent's is
+        // the fallback.)
+        let tls = crate::conn::build_tls_config(&self.config.extra_roots)
+            .unwrap_or_else(|_| self.tls.clone());
+        let fresh = Self::agent_for(&self.config, tls);
         if let Some((_, inherited)) = forked.replace((pid, fresh.clone())) {
             // Another process's connections: leaked, never reused (see `Drop`).
             std::mem::forget(inherited);
@@ -246,19 +267,8 @@ impl Transport {
         Cow::Owned(fresh)
     }
 
-    fn agent_for(cfg: &TransportConfig) -> ureq::Agent {
-        let mut tls = ureq::tls::TlsConfig::builder();
-        if let Some(extra) = &cfg.root_certs {
-            // `RootCerts::Specific` replaces the default roots, so the Mozilla roots
-            // are added back: configured CAs are *extra* trust, not the only trust.
-            let mut all: Vec<ureq::tls::Certificate<'static>> =
-                webpki_root_certs::TLS_SERVER_ROOT_CERTS
-                    .iter()
-                    .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
-                    .collect();
-            all.extend(extra.iter().cloned());
-            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&all));
-        }
+    fn agent_for(cfg: &TransportConfig, tls: Arc<rustls::ClientConfig>) -> ureq::Agent {
+        use ureq::unversioned::transport::{ConnectProxyConnector, Connector, TcpConnector};
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -270,13 +280,18 @@ impl Transport {
             .timeout_connect(cfg.connect_timeout)
             .max_idle_connections(32)
             .max_idle_connections_per_host(32)
-            .tls_config(tls.build())
+            // The TCP and TLS layers' buffers; `Lean` grows its own (see crate::conn).
+            .input_buffer_size(crate::conn::LAYER_BUFFER)
+            .output_buffer_size(crate::conn::LAYER_BUFFER)
             .build();
-        ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::new(),
-            LiteralFirstResolver::default(),
-        )
+        // ureq's default chain minus its rustls connector (ours shares the
+        // configuration) and its SOCKS warning, plus `Lean` around every connection.
+        let connector =
+            ().chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(crate::conn::TlsConnector(tls))
+                .chain(crate::conn::LeanConnector);
+        ureq::Agent::with_parts(config, connector, LiteralFirstResolver::default())
     }
 
     /// Sends one request. `cookie` is the `Cookie` header (empty for none).
@@ -290,6 +305,7 @@ impl Transport {
     ) -> Result<Reply> {
         let method = http::Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::invalid(format!("invalid HTTP method {method:?}")))?;
+        let method_len = method.as_str().len();
         let mut builder = http::Request::builder().method(method).uri(url.as_str());
         for (k, v) in headers {
             builder = builder.header(k.as_str(), v.as_str());
@@ -297,6 +313,18 @@ impl Transport {
         if !cookie.is_empty() {
             builder = builder.header("cookie", cookie);
         }
+        // The longest line ureq will write: the output buffer is sized for it.
+        let longest = headers
+            .iter()
+            .map(|(k, v)| k.len() + v.len())
+            .chain([
+                cookie.len(),
+                url.as_str().len() + method_len,
+                self.config.user_agent.len(),
+            ])
+            .max()
+            .unwrap_or(0);
+        crate::conn::set_request_line_hint(longest + 16);
         let payload = match body {
             Some(b) => {
                 let (ct, bytes) = b.encode()?;
@@ -341,6 +369,7 @@ impl Transport {
             set_cookies,
             body,
             sent_session: false,
+            superseded: false,
         })
     }
 }

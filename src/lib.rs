@@ -16,6 +16,7 @@
 
 mod builder;
 mod client;
+mod conn;
 mod cookie_file;
 mod cookie_formats;
 mod cookies;
@@ -28,6 +29,7 @@ pub mod ffi;
 #[doc(hidden)]
 pub mod fuzz;
 mod http;
+mod lookup;
 mod providers;
 mod response;
 mod session;
@@ -40,11 +42,13 @@ pub use builder::{
     MAX_TIMEOUT,
 };
 pub use client::Client;
+pub use conn::{TlsStats, tls_stats};
 pub use cookie_formats::{CookieFormat, CookieImport, SameSite};
 pub use cookies::{CookieInfo, is_csrf_cookie_name, is_session_cookie_name};
 pub use endpoint::{DEFAULT_BASE_PATH, Endpoint, redact_url};
 pub use error::{Error, ErrorKind, KindInfo, Result};
 pub use http::Body;
+pub use lookup::Lookup;
 pub use providers::{Provider, Providers};
 pub use response::Response;
 pub use session::{Session, User};

@@ -53,6 +53,21 @@ impl Store {
         })
     }
 
+    /// An empty store without a cookie file: a user handle's
+    /// ([`Client::user`](crate::Client::user)).
+    pub fn in_memory(origin: String) -> Store {
+        Store {
+            state: Mutex::new(JarState {
+                jar: Jar::default(),
+                disk: None,
+            }),
+            cookie_file: None,
+            origin,
+            file_sync: Mutex::new(()),
+            observer: Observer::default(),
+        }
+    }
+
     /// The jar, locked. A panic while the lock was held cannot leave the jar
     /// half-written (every mutation is a single call on it), so a poisoned lock is
     /// still usable.

@@ -399,7 +399,9 @@ fn credentials_flow_end_to_end() {
             .as_array()
             .unwrap()
             .clone();
-        let key = |c: &Value| c["raw_cookie"].as_str().unwrap().to_string();
+        // The jar file's own fields (version 2, docs/cookies.md).
+        assert_eq!(v["version"], 2);
+        let key = |c: &Value| c["name"].as_str().unwrap().to_string();
         cookies.sort_by_key(key);
         again.sort_by_key(key);
         assert_eq!(cookies, again);

@@ -446,3 +446,41 @@ fn the_cli_exports_and_imports_every_format() {
         assert!(!target.exists(), "{}: nothing was written", s.name);
     }
 }
+
+/// An import into a client with a cookie file replaces the session for every client
+/// sharing the file, in a new sign-out epoch; a later sign-out by a sharer wins.
+#[test]
+fn an_import_reaches_every_sharer_of_the_cookie_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for s in [v4(), v5_tls()] {
+        let path = dir.path().join(format!("{}-shared.json", s.id));
+        let a = s.builder().cookie_file(&path).build().unwrap();
+        let b = s.builder().cookie_file(&path).build().unwrap();
+        let r = a
+            .sign_in(Some("credentials"), creds("alice", "alice-password"))
+            .unwrap();
+        assert!(r.ok);
+        assert_signed_in_as(&s, &b, "alice@example.com", "sharer before");
+        let epoch = |p: &std::path::Path| -> u64 {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+            v["signOutEpoch"].as_u64().unwrap()
+        };
+        let before = epoch(&path);
+        let bob = sign_in(&s, "bob");
+        let state = bob.export_cookies_as(CookieFormat::Playwright).unwrap();
+        let report = a.import_cookies_as(None, &state).unwrap();
+        assert_eq!(report.skipped, 0);
+        assert!(
+            epoch(&path) > before,
+            "{}: the import starts a new epoch",
+            s.name
+        );
+        assert_signed_in_as(&s, &b, "bob@example.com", "sharer after the import");
+        b.sign_out(Default::default()).unwrap();
+        assert!(
+            a.get_session().unwrap().is_none(),
+            "{}: the sign-out wins",
+            s.name
+        );
+    }
+}

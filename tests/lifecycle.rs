@@ -596,3 +596,62 @@ fn paused_while_offline_until_a_call_succeeds() {
     assert!(quiet.is_empty(), "{:?}", names(&quiet));
     assert!(requests_to(&server, &ua) >= 3, "refetching again");
 }
+
+/// A loopback HTTP server that answers one `GET session` with a signed-in session, but
+/// only when the test says so: the reply of a read that was in flight while the client
+/// signed out. (Timing is the fault injected; a real server answers at once.) Returns
+/// the URL, a receiver told when the request has arrived, and the release sender.
+fn held_session_server() -> (
+    String,
+    std::sync::mpsc::Receiver<()>,
+    std::sync::mpsc::Sender<()>,
+) {
+    use std::io::{Read, Write};
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let (arrived_tx, arrived_rx) = std::sync::mpsc::channel();
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        let Ok((mut s, _)) = l.accept() else { return };
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && head.len() < 65536 {
+            match s.read(&mut b) {
+                Ok(1) => head.push(b[0]),
+                _ => return,
+            }
+        }
+        let _ = arrived_tx.send(());
+        let _ = release_rx.recv();
+        let body = r#"{"user":{"name":"Alice","email":"alice@example.com"},"expires":"2099-01-01T00:00:00.000Z"}"#;
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    });
+    (url, arrived_rx, release_tx)
+}
+
+/// A session read answered after the client signed out (here: cleared its cookies)
+/// must not report the session again: the status stays `unauthenticated` and no
+/// watch sees `signed in` after `signed out`. (Seen failing in `tests/c/test_watch.c`
+/// as an intermittent "status after sign-out".)
+#[test]
+fn a_session_read_answered_after_a_sign_out_does_not_sign_the_client_back_in() {
+    let (url, arrived, release) = held_session_server();
+    let client = Client::builder(url).build().unwrap();
+    let reader = {
+        let c = client.clone();
+        std::thread::spawn(move || c.get_session())
+    };
+    arrived.recv().unwrap();
+    client.clear_cookies().unwrap();
+    assert_eq!(client.status(), Status::Unauthenticated);
+    release.send(()).unwrap();
+    let read = reader.join().unwrap().unwrap();
+    // The read itself happened before the sign-out, and says so to its caller…
+    assert!(read.is_some());
+    // …but it no longer describes this client.
+    assert_eq!(client.status(), Status::Unauthenticated);
+}

@@ -172,6 +172,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
         Command::Providers => ctx.providers(),
         Command::Csrf => ctx.csrf(),
         Command::Session { require } => ctx.session(require),
+        Command::Lookup { require } => ctx.lookup(require),
         Command::Watch {
             interval,
             refreshed,
@@ -252,6 +253,36 @@ impl Ctx {
         let session = self.client.get_session()?;
         self.print_session(session.as_ref())?;
         Ok(if session.is_none() && require {
+            EXIT_NOT_SIGNED_IN
+        } else {
+            0
+        })
+    }
+
+    /// `lookup`: the backend lookup of a `Cookie` header on stdin (a credential, so
+    /// never an argument). A leading `Cookie:` (a header copied whole from a browser's
+    /// developer tools) and the line end are dropped. Always JSON: the output is for
+    /// programs, and the cookies in it are to be forwarded as they are.
+    fn lookup(&self, require: bool) -> Result<u8, Failure> {
+        let bytes = input::stdin_bytes("the Cookie header")?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| Failure::usage("the Cookie header on stdin is not valid UTF-8"))?;
+        let mut header = text.trim();
+        if let Some(rest) = header
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("cookie:"))
+            .and_then(|_| header.get(7..))
+        {
+            header = rest.trim_start();
+        }
+        if header.contains(['\r', '\n']) {
+            return Err(Failure::usage(
+                "stdin holds more than one line: pass one Cookie header",
+            ));
+        }
+        let found = self.client.lookup(header)?;
+        print_json(&found.to_json())?;
+        Ok(if found.session.is_none() && require {
             EXIT_NOT_SIGNED_IN
         } else {
             0

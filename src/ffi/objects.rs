@@ -26,7 +26,7 @@ pub struct AuthjsSession {
 }
 
 impl AuthjsSession {
-    fn new(session: Session) -> FfiResult<AuthjsSession> {
+    pub(crate) fn new(session: Session) -> FfiResult<AuthjsSession> {
         Ok(AuthjsSession {
             json: c_string(session.to_json_string(), "the session")?,
             name: opt_c_string(session.user.name.as_deref(), "the user's name")?,

@@ -1067,6 +1067,62 @@ fn client_load_cookies_as(
     Ok((r.imported, r.skipped))
 }
 
+// ---------------------------------------------------------------------------------
+// Many users on one pool (issue 17): `Client::user`, `Client::lookup`; types only.
+// ---------------------------------------------------------------------------------
+
+/// `Client::user()` / `Client::user_with_cookies(header)`: a native client for another
+/// user on this client's connection pool, with an empty jar or one seeded from a
+/// browser's `Cookie` header. No I/O.
+#[pyfunction]
+#[pyo3(signature = (client, cookie_header = None))]
+fn client_user(
+    py: Python<'_>,
+    client: &Bound<'_, Client>,
+    cookie_header: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Client> {
+    let c = client.get().open(py)?;
+    let header = opt_text_arg(cookie_header, "cookie_header")?;
+    let inner = match header {
+        None => c.user(),
+        Some(h) => c.user_with_cookies(&h).py(py)?,
+    };
+    Ok(Client {
+        inner,
+        closed: AtomicBool::new(false),
+    })
+}
+
+/// `Client::lookup(header)`: `(session dict or None, [Set-Cookie values])`. `None`
+/// for the header is an empty one (no request). Network: interruptible.
+#[pyfunction]
+fn client_lookup<'py>(
+    py: Python<'py>,
+    client: &Bound<'py, Client>,
+    cookie_header: Option<&Bound<'py, PyAny>>,
+) -> PyResult<(Option<Bound<'py, PyDict>>, Vec<String>)> {
+    let c = client.get().open(py)?.clone();
+    let header = opt_text_arg(cookie_header, "cookie_header")?.unwrap_or_default();
+    let found = if authjs::Lookup::needs_request(&header) {
+        interruptible::run(py, move || c.lookup(&header))?.py(py)?
+    } else {
+        // No session cookie: answered without a request, so without a thread hop.
+        c.lookup(&header).py(py)?
+    };
+    let session = found
+        .session
+        .as_ref()
+        .map(|s| session_to_py(py, s))
+        .transpose()?;
+    Ok((session, found.set_cookies))
+}
+
+fn register_pool(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(client_user, m)?)?;
+    m.add_function(wrap_pyfunction!(client_lookup, m)?)?;
+    Ok(())
+}
+
 fn register_cookie_formats(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(client_export_cookies_as, m)?)?;
     m.add_function(wrap_pyfunction!(client_import_cookies_as, m)?)?;
@@ -1099,5 +1155,6 @@ fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     watch::register(m)?;
     register_parity(m)?;
     register_cookie_formats(m)?;
+    register_pool(m)?;
     Ok(())
 }

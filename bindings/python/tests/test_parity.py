@@ -59,6 +59,10 @@ PYTHON_NAMES: Dict[str, Optional[str]] = {
     "watch": "watch",
     "watch_in_background": "watch_in_background",
     "provider": "provider",
+    # Issue 17: one Python method for both (`user(cookie_header=None)`).
+    "user": "user",
+    "user_with_cookies": "user",
+    "lookup": "lookup",
 }
 
 #: Rust method -> why Python deliberately has no counterpart.

@@ -120,6 +120,15 @@ pub enum Command {
         require: bool,
     },
 
+    /// Look up the session of a browser's Cookie header read from stdin, as a backend
+    /// does (getServerSession): prints {"session": ..., "setCookies": [...]}, the
+    /// Set-Cookie values to forward. The jar is not used
+    Lookup {
+        /// Exit with status 3 when the header holds no session the server accepts
+        #[arg(long)]
+        require: bool,
+    },
+
     /// Keep the session alive and print one line per change (SessionProvider):
     /// sign-in, update, sign-out (and why), offline/online. Sees other processes
     /// using the same jar. Runs until Ctrl-C

@@ -41,6 +41,7 @@ __all__ = [
     "Cookie",
     "CookieImport",
     "Endpoint",
+    "Lookup",
     "__version__",
 ]
 # The exception classes, one per kind of the core's table (tests/test_errors.py checks
@@ -326,6 +327,24 @@ class Endpoint:
     is_loopback: bool
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """The answer of :meth:`Client.lookup`: who a browser is, and what to send back.
+
+    ``session`` is ``None`` when the ``Cookie`` header held no session cookie or the
+    server does not accept it. ``set_cookies`` are the server's ``Set-Cookie`` header
+    values exactly as it sent them: add each to the reply to the browser (one
+    ``Set-Cookie`` header per value) so that it keeps the re-issued session cookie
+    (sliding expiry). They are credentials: ``repr`` shows only the cookie names."""
+
+    session: Optional[Session]
+    set_cookies: List[str] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        names = [c.split(";", 1)[0].split("=", 1)[0].strip() for c in self.set_cookies]
+        return f"Lookup(session={self.session!r}, set_cookies={names!r})"
+
+
 Headers = Union[Mapping[str, str], Sequence[Tuple[str, str]]]
 FormValue = Union[str, int, float, bool]
 FormData = Union[
@@ -404,6 +423,35 @@ class Client:
     def get_providers(self) -> Dict[str, Provider]:
         """``getProviders()``: the server's providers, by id."""
         return {k: Provider(**v) for k, v in self._native.get_providers().items()}
+
+    # ----- many users on one pool (backends, load tests) ------------------------------
+
+    @classmethod
+    def _wrap(cls, native: Any) -> Client:
+        self = cls.__new__(cls)
+        self._native = native
+        return self
+
+    def user(self, cookie_header: Optional[str] = None) -> Client:
+        """A light client for another user of this server: an empty jar of its own (or
+        one seeded from a browser's ``Cookie`` header, read like ``cookie_header=``),
+        on this client's connection pool, TLS configuration and options. Not this
+        client's cookie file or watches. No request: a thousand users cost a thousand
+        small jars, not a thousand connections."""
+        return Client._wrap(_authjs.client_user(self._native, cookie_header))
+
+    def lookup(self, cookie_header: Optional[str]) -> Lookup:
+        """``getServerSession()`` for backends: the session of the browser that sent
+        ``cookie_header`` (its ``Cookie`` request header), and the ``Set-Cookie``
+        values to forward to it (:class:`Lookup`). Stateless: this client's jar is
+        neither read nor changed, so one client serves every request. Only the
+        session cookies are sent; a header without one (or ``None``) makes no request.
+        A malformed session cookie raises :class:`InvalidArgumentError`."""
+        session, set_cookies = _authjs.client_lookup(self._native, cookie_header)
+        return Lookup(
+            session=None if session is None else Session._from_native(session),
+            set_cookies=set_cookies,
+        )
 
     # ----- flows ----------------------------------------------------------------------
 

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
         FormData,
         FormValue,
         Headers,
+        Lookup,
         Provider,
         Response,
         Session,
@@ -95,6 +96,7 @@ _READS = frozenset(
         "netscape_cookies",
         "storage_state",
         "cookie_list",
+        "lookup",
     }
 )
 
@@ -103,6 +105,7 @@ _SPECIAL = {
     "close": "aclose",
     "watch": "watch",
     "watch_in_background": "watch_in_background",
+    "user": "user",
 }
 
 
@@ -295,6 +298,7 @@ class AsyncClient:
         async def netscape_cookies(self) -> str: ...
         async def clear_cookies(self) -> None: ...
         async def provider(self, id: str) -> Provider: ...
+        async def lookup(self, cookie_header: Optional[str]) -> Lookup: ...
 
         @property
         def base_url(self) -> str: ...
@@ -315,6 +319,7 @@ class AsyncClient:
             # Options are checked by Client, exactly as for the sync client.
             self._sync = Client(url, **options)
             self._pool = _Pool(max_workers)
+            self._owns_pool = True
             self._loop = None
             self._closed = False
             self._inflight = set()
@@ -326,6 +331,8 @@ class AsyncClient:
 
     _sync: Client
     _pool: _Pool
+    #: False for a :meth:`user` handle, which runs on its parent's worker threads.
+    _owns_pool: bool
     _loop: Optional[asyncio.AbstractEventLoop]
     _closed: bool
     _inflight: Set["asyncio.Future[Any]"]
@@ -389,6 +396,27 @@ class AsyncClient:
                 self._orphans.add(fut)
                 fut.add_done_callback(self._orphans.discard)
             raise
+
+    # ----- many users on one pool ------------------------------------------------------
+
+    def user(self, cookie_header: Optional[str] = None) -> AsyncClient:
+        """:meth:`authjs.Client.user` for asyncio: an :class:`AsyncClient` (not a
+        coroutine: no I/O happens) for another user, on this client's connection pool
+        *and worker threads*, so ten thousand users do not mean ten thousand thread
+        pools. Its :meth:`aclose` waits for its own calls only; the threads stop with
+        this client's :meth:`aclose`."""
+        if self._closed:
+            raise InvalidArgumentError("the client is closed")
+        child = object.__new__(AsyncClient)
+        child._sync = self._sync.user(cookie_header)
+        child._pool = self._pool
+        child._owns_pool = False
+        child._loop = None
+        child._closed = False
+        child._inflight = set()
+        child._orphans = set()
+        child._watches = weakref.WeakSet()
+        return child
 
     # ----- session lifecycle ----------------------------------------------------------
 
@@ -461,6 +489,10 @@ class AsyncClient:
         pending = set(self._inflight)
         if pending:
             await asyncio.wait(pending)
+        if not self._owns_pool:
+            # A user handle: the threads are its parent's.
+            self._sync.close()
+            return
         gone: "asyncio.Future[None]" = loop.create_future()
 
         def last_exited() -> None:
