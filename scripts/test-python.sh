@@ -36,6 +36,14 @@ PYTEST_PLAYWRIGHT_VERSION="0.10.0"
 SELENIUM_VERSION="4.51.0"
 CHROMEDRIVER="${AUTHJS_TEST_CHROMEDRIVER:-/usr/bin/chromedriver}"
 CHROMIUM="${AUTHJS_TEST_CHROMIUM:-/usr/bin/chromium}"
+# Test-only: tests/test_integrations.py serves real Starlette/FastAPI apps on uvicorn and
+# Flask apps on werkzeug (authjs.asgi, authjs.fastapi, authjs.wsgi); the package itself
+# depends on none of them.
+FASTAPI_VERSION="0.163.2"
+STARLETTE_VERSION="1.10.0"
+UVICORN_VERSION="0.54.0"
+FLASK_VERSION="3.1.3"
+WERKZEUG_VERSION="3.1.9"
 
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA AUTHJS_TEST_FAULT_URL; do
   if [ -z "${!var:-}" ]; then
@@ -74,7 +82,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 t0=$SECONDS
 "$PY" -m pip install -q "maturin==$MATURIN_VERSION" "pytest==$PYTEST_VERSION" "mypy==$MYPY_VERSION" "uvloop==$UVLOOP_VERSION" \
   "playwright==$PLAYWRIGHT_VERSION" "pytest-playwright==$PYTEST_PLAYWRIGHT_VERSION" \
-  "selenium==$SELENIUM_VERSION"
+  "selenium==$SELENIUM_VERSION" \
+  "fastapi==$FASTAPI_VERSION" "starlette==$STARLETTE_VERSION" "uvicorn==$UVICORN_VERSION" \
+  "flask==$FLASK_VERSION" "werkzeug==$WERKZEUG_VERSION"
 log "tools ready ($((SECONDS - t0)) s)"
 
 # The package, exactly as a user installs it (build isolation on: the build backend
@@ -126,7 +136,8 @@ MYPY_CACHE="$TARGET_DIR/python-mypy-cache"
   "$ROOT/examples/python/typed_usage.py" "$ROOT/examples/python/quickstart.py" \
   "$ROOT/examples/python/async_usage.py" \
   "$ROOT/examples/python/test_with_plugin.py" "$ROOT/examples/python/playwright_handoff.py" \
-  "$ROOT/examples/python/webview_oauth.py"
+  "$ROOT/examples/python/webview_oauth.py" \
+  "$ROOT/examples/python/fastapi_backend.py" "$ROOT/examples/python/flask_backend.py"
 "$PY" -m mypy --strict --cache-dir "$MYPY_CACHE" -p authjs
 log "mypy --strict: $((SECONDS - t0)) s"
 
