@@ -151,6 +151,50 @@ mod tests {
     }
 
     #[test]
+    fn no_input_panics() {
+        // Deterministic pseudo-random headers from a small alphabet of the characters
+        // that matter to the parser (separators, controls, multi-byte text).
+        let alphabet = [
+            "=",
+            ";",
+            " ",
+            "\t",
+            ",",
+            "\r",
+            "\n",
+            "\0",
+            "a",
+            "é",
+            "€",
+            "session-token",
+            ".",
+            "0",
+            "1",
+            "10",
+            "__Secure-",
+            "authjs",
+            "%7C",
+            "\\",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut h = String::new();
+            for _ in 0..(x % 24) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                h.push_str(alphabet[(x % alphabet.len() as u64) as usize]);
+            }
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            if let Ok(c) = session_cookie_header(&h) {
+                // What is sent is a valid header value.
+                assert!(crate::http::is_header_value(&c), "{h:?} -> {c:?}");
+            }
+            let _ = Lookup::needs_request(&h);
+        }
+    }
+
+    #[test]
     fn debug_shows_names_only() {
         let l = Lookup {
             session: None,

@@ -404,6 +404,10 @@ fn cli_lookup() {
         );
         let (code, _, _) = run("a=1\nb=2\n", &[]);
         assert_eq!(code, 2, "{}", s.name);
+        // Text shorter than "Cookie:" in bytes but not in characters: no panic.
+        let (code, stdout, _) = run("éééé=1", &[]);
+        assert_eq!(code, 0, "{}", s.name);
+        assert!(stdout.contains("\"session\": null"), "{stdout}");
     }
 }
 

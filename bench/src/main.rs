@@ -14,6 +14,13 @@
 //!     read from the server's request counter.
 //! authjs-bench concurrency --url U [--threads 8] [--per-thread K] [--trials T]
 //!     T threads sharing one Client versus T threads with their own raw connections.
+//! authjs-bench pool-memory --url U --tls-url UT --ca CA [--users N] [--clients M]
+//!     issue 17: heap and RSS per signed-in user on one pool (N users over https), per
+//!     standalone client after one request (M clients, http and https), the TLS
+//!     configurations built and handshakes made, the peak RSS.
+//! authjs-bench lookups     --url U [--threads 8] [--per-thread K] [--trials T]
+//!     issue 17: Client::lookup from T threads through one client versus the floor
+//!     with T raw connections, the same Cookie header.
 //! ```
 
 use authjs::{Client, SignInOptions, SignOutOptions};
@@ -63,6 +70,67 @@ fn threads_created() -> u64 {
     THREADS_CREATED.load(Ordering::Relaxed)
 }
 
+// ----- counting the heap ---------------------------------------------------------------
+//
+// Every allocation of this process goes through `Counting`, which keeps the live heap
+// bytes exactly: the memory rows (issue 17) divide a difference of live bytes by the
+// number of clients or users, which RSS alone cannot do precisely (the allocator keeps
+// freed pages, and pages are 4 KiB).
+
+struct Counting;
+
+static LIVE_BYTES: AtomicU64 = AtomicU64::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
+        let p = unsafe { std::alloc::System.alloc(l) };
+        if !p.is_null() {
+            LIVE_BYTES.fetch_add(l.size() as u64, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, l: std::alloc::Layout) -> *mut u8 {
+        let p = unsafe { std::alloc::System.alloc_zeroed(l) };
+        if !p.is_null() {
+            LIVE_BYTES.fetch_add(l.size() as u64, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(p, l) };
+        LIVE_BYTES.fetch_sub(l.size() as u64, Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, new: usize) -> *mut u8 {
+        let q = unsafe { std::alloc::System.realloc(p, l, new) };
+        if !q.is_null() {
+            LIVE_BYTES.fetch_add(new as u64, Ordering::Relaxed);
+            LIVE_BYTES.fetch_sub(l.size() as u64, Ordering::Relaxed);
+        }
+        q
+    }
+}
+
+#[global_allocator]
+static HEAP: Counting = Counting;
+
+fn live_bytes() -> u64 {
+    LIVE_BYTES.load(Ordering::Relaxed)
+}
+
+/// A `/proc/self/status` field in KiB (`VmRSS`, `VmHWM`).
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first().cloned() else {
@@ -73,13 +141,17 @@ fn main() {
         "session" => cmd_session(&opts),
         "calls" => cmd_calls(&opts),
         "concurrency" => cmd_concurrency(&opts),
+        "pool-memory" => cmd_pool_memory(&opts),
+        "lookups" => cmd_lookups(&opts),
         _ => usage(),
     };
     println!("{out}");
 }
 
 fn usage() -> ! {
-    eprintln!("usage: authjs-bench session|calls|concurrency --url URL [--n N] [...]");
+    eprintln!(
+        "usage: authjs-bench session|calls|concurrency|pool-memory|lookups --url URL [--n N] [...]"
+    );
     std::process::exit(2)
 }
 
@@ -455,5 +527,165 @@ fn cmd_concurrency(o: &Opts) -> Value {
         "slow_raw_rps": slow_raw,
         "slow_single_rps": slow_single,
         "threads_created_total": threads_created(),
+    })
+}
+
+// ----- issue 17: many users on one pool -------------------------------------------------
+
+fn tls_builder(url: &str, ca: &str, ua: &str) -> authjs::ClientBuilder {
+    let b = Client::builder(url).user_agent(ua);
+    if url.starts_with("https:") {
+        b.add_root_certificate_file(ca)
+    } else {
+        b
+    }
+}
+
+/// `clients` standalone clients of `url`, each after one (anonymous) session read:
+/// live heap bytes and RSS per client, and the TLS work they did.
+fn standalone(url: &str, ca: &str, ua: &str, clients: usize) -> Value {
+    // One client first, so that what every client shares (the process's TLS
+    // configuration) is not charged to the others.
+    let first = tls_builder(url, ca, ua).build().expect("client");
+    assert!(first.get_session().unwrap().is_none());
+    let heap0 = live_bytes();
+    let rss0 = status_kib("VmRSS:");
+    let tls0 = authjs::tls_stats();
+    let all: Vec<Client> = (0..clients)
+        .map(|_| {
+            let c = tls_builder(url, ca, ua).build().expect("client");
+            assert!(c.get_session().unwrap().is_none());
+            c
+        })
+        .collect();
+    let heap = live_bytes() - heap0;
+    let rss = status_kib("VmRSS:").saturating_sub(rss0);
+    let tls = authjs::tls_stats();
+    drop(all);
+    json!({
+        "clients": clients,
+        "heap_bytes_per_client": heap as f64 / clients as f64,
+        "rss_kib_per_client": rss as f64 / clients as f64,
+        "tls_configs_built": tls.configs_built - tls0.configs_built,
+        "tls_handshakes": tls.handshakes - tls0.handshakes,
+    })
+}
+
+fn cmd_pool_memory(o: &Opts) -> Value {
+    let url = o.url();
+    let tls_url = o.0.get("tls-url").cloned().unwrap_or_else(|| usage());
+    let ca = o.0.get("ca").cloned().unwrap_or_else(|| usage());
+    let users_n = o.num("users", 10_000);
+    let clients_n = o.num("clients", 300);
+    let ua = unique_ua("pool-memory");
+    let tls_start = authjs::tls_stats();
+
+    let http = standalone(&url, &ca, &ua, clients_n);
+    let https = standalone(&tls_url, &ca, &ua, clients_n);
+
+    // Users on one pool over https: each signs in (its own session cookie) and reads its
+    // session once; the base client's pool holds the connections.
+    let base = tls_builder(&tls_url, &ca, &ua).build().expect("client");
+    // Warm: the pool's connection, the providers cache and the TLS configuration exist.
+    let warm = base.user();
+    sign_in(&warm);
+    assert!(warm.get_session().unwrap().is_some());
+    drop(warm);
+    let heap0 = live_bytes();
+    let rss0 = status_kib("VmRSS:");
+    let tls0 = authjs::tls_stats();
+    let t = Instant::now();
+    let cpu0 = process_cpu_ns();
+    let users: Vec<Client> = (0..users_n)
+        .map(|_| {
+            let u = base.user();
+            sign_in(&u);
+            assert!(u.get_session().unwrap().is_some());
+            u
+        })
+        .collect();
+    let wall = t.elapsed().as_secs_f64();
+    let cpu = (process_cpu_ns() - cpu0) as f64 / 1e9;
+    let heap = live_bytes() - heap0;
+    let rss = status_kib("VmRSS:").saturating_sub(rss0);
+    let tls = authjs::tls_stats();
+    let cookie_bytes = users[0].cookie_header().len();
+    // Every user is still signed in, with a session of its own.
+    let distinct: std::collections::HashSet<String> =
+        users.iter().take(100).map(|u| u.cookie_header()).collect();
+    assert_eq!(distinct.len(), users.len().min(100));
+    let out = json!({
+        "http": http,
+        "https": https,
+        "users": {
+            "users": users_n,
+            "heap_bytes_per_user": heap as f64 / users_n as f64,
+            "rss_kib_per_user": rss as f64 / users_n as f64,
+            "cookie_header_bytes": cookie_bytes,
+            "tls_configs_built": tls.configs_built - tls0.configs_built,
+            "tls_handshakes": tls.handshakes - tls0.handshakes,
+            "wall_s": wall,
+            "cpu_s": cpu,
+        },
+        "tls_configs_built_total": authjs::tls_stats().configs_built - tls_start.configs_built,
+        "peak_rss_kib": status_kib("VmHWM:"),
+        "rss_kib_end": status_kib("VmRSS:"),
+    });
+    drop(users);
+    out
+}
+
+fn cmd_lookups(o: &Opts) -> Value {
+    let url = o.url();
+    let threads = o.num("threads", 8);
+    let per_thread = o.num("per-thread", 150);
+    let trials = o.num("trials", 3);
+    let ua = unique_ua("lookups");
+    let browser = signed_in_client(&url, &ua);
+    let cookie = browser.cookie_header();
+    let backend = Client::builder(&url).user_agent(&ua).build().expect("client");
+    let lookup_ops = |n: usize| -> Vec<Box<dyn FnMut() + Send>> {
+        (0..n)
+            .map(|_| {
+                let c = backend.clone();
+                let h = cookie.clone();
+                let op: Box<dyn FnMut() + Send> = Box::new(move || {
+                    let found = c.lookup(&h).unwrap();
+                    assert!(found.session.is_some() && !found.set_cookies.is_empty());
+                });
+                op
+            })
+            .collect()
+    };
+    // Warm-up: the backend's pool grows to `threads` connections.
+    throughput(lookup_ops(threads), 10);
+    throughput(raw_ops(&url, &ua, &cookie, threads, "session"), 10);
+    let (mut pool, mut raw) = (Vec::new(), Vec::new());
+    for t in 0..trials {
+        if t % 2 == 0 {
+            pool.push(throughput(lookup_ops(threads), per_thread));
+            raw.push(throughput(raw_ops(&url, &ua, &cookie, threads, "session"), per_thread));
+        } else {
+            raw.push(throughput(raw_ops(&url, &ua, &cookie, threads, "session"), per_thread));
+            pool.push(throughput(lookup_ops(threads), per_thread));
+        }
+    }
+    // No session cookie: answered without a request.
+    let anon = {
+        let c = backend.clone();
+        let n = 100_000;
+        let t = Instant::now();
+        for _ in 0..n {
+            assert!(c.lookup("theme=dark; _ga=GA1.2.3").unwrap().session.is_none());
+        }
+        t.elapsed().as_nanos() as f64 / n as f64
+    };
+    json!({
+        "threads": threads,
+        "per_thread": per_thread,
+        "pool_rps": pool,
+        "raw_rps": raw,
+        "anonymous_lookup_ns": anon,
+        "tls_handshakes": authjs::tls_stats().handshakes,
     })
 }
