@@ -465,3 +465,24 @@ export const OIDC_PROVIDERS = [
 export function oidcIssuer() {
   return process.env.AUTHJS_TEST_OIDC_ISSUER || null;
 }
+
+/**
+ * The two test OIDC providers as a version configures them: what both versions share
+ * (ids, client, every check, the scopes, `response_mode`) here, and what differs
+ * (`type`, discovery, profile) from `versionFields(issuer)`. Empty without an issuer.
+ */
+export function oidcProviders(versionFields) {
+  const issuer = oidcIssuer();
+  if (!issuer) return [];
+  return OIDC_PROVIDERS.map(({ id, name, params }) => ({
+    id,
+    name,
+    issuer,
+    ...OIDC_CLIENT,
+    checks: OIDC_CHECKS,
+    // One person, two providers (`oidc`, `oidc-form`) of one test issuer: the same user.
+    allowDangerousEmailAccountLinking: true,
+    authorization: { params: { scope: "openid email profile", ...params } },
+    ...versionFields(issuer),
+  }));
+}

@@ -12,17 +12,14 @@ import GitHub from "next-auth/providers/github";
 import {
   CREDENTIALS_FIELDS,
   GITHUB_OPTIONS,
-  OIDC_CHECKS,
-  OIDC_CLIENT,
-  OIDC_PROVIDERS,
   authorizeCredentials,
   createMemoryAdapter,
   customPages,
   emailProvider,
   jwtCallback,
-  oidcIssuer,
   sessionCallback,
   sessionStrategy,
+  oidcProviders,
 } from "../common/testapp.mjs";
 
 /**
@@ -30,21 +27,7 @@ import {
  * `issuer` (at the first OAuth request, not at load), the profile from the ID token,
  * and every check @auth/core knows (its default for OIDC is PKCE alone).
  */
-function oidcProviders() {
-  const issuer = oidcIssuer();
-  if (!issuer) return [];
-  return OIDC_PROVIDERS.map(({ id, name, params }) => ({
-    id,
-    name,
-    type: "oidc",
-    issuer,
-    ...OIDC_CLIENT,
-    checks: OIDC_CHECKS,
-    // One person, two providers (`oidc`, `oidc-form`) of one test issuer: the same user.
-    allowDangerousEmailAccountLinking: true,
-    authorization: { params: { scope: "openid email profile", ...params } },
-  }));
-}
+const v5OidcFields = () => ({ type: "oidc" });
 
 export const { handlers, auth } = NextAuth({
   trustHost: true,
@@ -60,7 +43,7 @@ export const { handlers, auth } = NextAuth({
     }),
     emailProvider(),
     GitHub(GITHUB_OPTIONS),
-    ...oidcProviders(),
+    ...oidcProviders(v5OidcFields),
   ],
   callbacks: {
     jwt: jwtCallback,

@@ -18,9 +18,6 @@ import GitHub from "@auth/express/providers/github";
 import {
   CREDENTIALS_FIELDS,
   GITHUB_OPTIONS,
-  OIDC_CHECKS,
-  OIDC_CLIENT,
-  OIDC_PROVIDERS,
   LOGIN_PAGE_HTML,
   ME_JS_HTML,
   PAGE_HEADERS,
@@ -32,7 +29,6 @@ import {
   customPages,
   emailProvider,
   jwtCallback,
-  oidcIssuer,
   meBody,
   meHtml,
   parseSlowMs,
@@ -40,6 +36,7 @@ import {
   sessionCallback,
   sessionOptions,
   sleep,
+  oidcProviders,
 } from "../common/testapp.mjs";
 
 const BASE_PATH = authBasePath();
@@ -49,21 +46,7 @@ const BASE_PATH = authBasePath();
  * `issuer` (at the first OAuth request, not at load), the profile from the ID token,
  * and every check @auth/core knows (its default for OIDC is PKCE alone).
  */
-function oidcProviders() {
-  const issuer = oidcIssuer();
-  if (!issuer) return [];
-  return OIDC_PROVIDERS.map(({ id, name, params }) => ({
-    id,
-    name,
-    type: "oidc",
-    issuer,
-    ...OIDC_CLIENT,
-    checks: OIDC_CHECKS,
-    // One person, two providers (`oidc`, `oidc-form`) of one test issuer: the same user.
-    allowDangerousEmailAccountLinking: true,
-    authorization: { params: { scope: "openid email profile", ...params } },
-  }));
-}
+const v5OidcFields = () => ({ type: "oidc" });
 
 /** @type {import("@auth/express").ExpressAuthConfig} */
 const authConfig = {
@@ -82,7 +65,7 @@ const authConfig = {
     }),
     emailProvider(),
     GitHub(GITHUB_OPTIONS),
-    ...oidcProviders(),
+    ...oidcProviders(v5OidcFields),
   ],
   callbacks: {
     jwt: jwtCallback,

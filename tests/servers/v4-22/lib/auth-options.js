@@ -5,17 +5,14 @@ import GithubProvider from "next-auth/providers/github";
 import {
   CREDENTIALS_FIELDS,
   GITHUB_OPTIONS,
-  OIDC_CHECKS,
-  OIDC_CLIENT,
-  OIDC_PROVIDERS,
   authorizeCredentials,
   createMemoryAdapter,
   customPages,
   emailProvider,
   jwtCallback,
-  oidcIssuer,
   sessionCallback,
   sessionStrategy,
+  oidcProviders,
 } from "../../common/testapp.mjs";
 
 /**
@@ -23,24 +20,12 @@ import {
  * through `wellKnown` (at the first OAuth request, not at load), the profile from the
  * ID token (`idToken: true`), and every check next-auth 4 knows.
  */
-function oidcProviders() {
-  const issuer = oidcIssuer();
-  if (!issuer) return [];
-  return OIDC_PROVIDERS.map(({ id, name, params }) => ({
-    id,
-    name,
-    type: "oauth",
-    issuer,
-    wellKnown: `${issuer}/.well-known/openid-configuration`,
-    ...OIDC_CLIENT,
-    idToken: true,
-    checks: OIDC_CHECKS,
-    // One person, two providers (`oidc`, `oidc-form`) of one test issuer: the same user.
-    allowDangerousEmailAccountLinking: true,
-    authorization: { params: { scope: "openid email profile", ...params } },
-    profile: (p) => ({ id: p.sub, name: p.name, email: p.email, image: null }),
-  }));
-}
+const v4OidcFields = (issuer) => ({
+  type: "oauth",
+  wellKnown: `${issuer}/.well-known/openid-configuration`,
+  idToken: true,
+  profile: (p) => ({ id: p.sub, name: p.name, email: p.email, image: null }),
+});
 
 // Session strategy and pages come from the environment at run time (see
 // common/testapp.mjs), so one build serves the jwt, database and custom-pages servers.
@@ -59,7 +44,7 @@ export const authOptions = {
     }),
     emailProvider(),
     GithubProvider(GITHUB_OPTIONS),
-    ...oidcProviders(),
+    ...oidcProviders(v4OidcFields),
   ],
   callbacks: {
     jwt: jwtCallback,
