@@ -46,7 +46,7 @@
 /**
  * The result of every fallible `authjs_` function.
  *
- * `AUTHJS_OK` is 0. Each core error kind has a fixed value (1 to 10); the values of
+ * `AUTHJS_OK` is 0. Each core error kind has a fixed value (1 to 12); the values of
  * 100 and above are failures of the C layer itself. A value is never reused for
  * another meaning; new kinds get new numbers. On any status other than `AUTHJS_OK`,
  * `authjs_last_error_message()` describes the failure and out-parameters are left
@@ -106,6 +106,16 @@ enum AuthjsStatus
      */
     AUTHJS_ERR_IO = 10,
     /**
+     * A session token is unusable: malformed, of an unsupported `alg`/`enc`,
+     * encrypted with another secret or for another cookie name, or tampered with.
+     */
+    AUTHJS_ERR_TOKEN_INVALID = 11,
+    /**
+     * A session token's `exp` has passed or its `nbf` has not come (beyond the
+     * clock tolerance).
+     */
+    AUTHJS_ERR_TOKEN_EXPIRED = 12,
+    /**
      * A required pointer argument was NULL.
      */
     AUTHJS_ERR_NULL_ARGUMENT = 100,
@@ -117,6 +127,11 @@ enum AuthjsStatus
      * A bug in libauthjs (a Rust panic, caught before it reached the caller).
      */
     AUTHJS_ERR_INTERNAL = 102,
+    /**
+     * This build of libauthjs lacks the feature the function needs (the
+     * `authjs_token_*` functions need the Cargo feature `jwt`).
+     */
+    AUTHJS_ERR_UNSUPPORTED = 103,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

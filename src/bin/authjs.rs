@@ -779,7 +779,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_error_kinds() {
         let codes: Vec<u8> = ErrorKind::ALL.iter().map(|k| exit_code(*k)).collect();
-        assert_eq!(codes, (11..=20).collect::<Vec<u8>>());
+        assert_eq!(codes, (11..=22).collect::<Vec<u8>>());
         assert_eq!(exit_code(ErrorKind::Network), 12);
         assert_eq!(exit_code(ErrorKind::UnknownProvider), 18);
     }
