@@ -59,7 +59,7 @@ pub use signin::{FormPost, SignInOptions, SignInResponse, SignOutOptions, SignOu
 pub use token::{
     DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_AGE, DecodedToken, MAX_TOKEN_LEN, MintedSession,
     SESSION_COOKIE_NAMES, TokenCodec, TokenVersion, bearer_token, decode_any, find_session_token,
-    session_token_from_header,
+    server_session_cookie_name, session_token_from_header,
 };
 pub use watch::{Event, SignOutReason, Status, Watch, WatchOptions, Watcher};
 

@@ -726,6 +726,38 @@ pub fn decode_any<S: AsRef<str>>(
     Err(first_err.unwrap_or_else(|| invalid("no session cookie name to try")))
 }
 
+/// The session cookie name the server behind `client` uses, learned from the CSRF
+/// cookie it sets (one `GET csrf` unless the jar already holds it): `next-auth.*` is
+/// v4, `authjs.*` v5, and a `__Host-` CSRF cookie means the `__Secure-` session name.
+pub fn server_session_cookie_name(client: &crate::Client) -> Result<String> {
+    let csrf_name = |c: &crate::Client| {
+        c.cookies()
+            .into_iter()
+            .map(|c| c.name)
+            .find(|n| crate::is_csrf_cookie_name(n))
+    };
+    let name = match csrf_name(client) {
+        Some(n) => n,
+        None => {
+            client.get_csrf_token()?;
+            csrf_name(client).ok_or_else(|| {
+                Error::protocol("the server set no CSRF cookie, so its cookie names are unknown")
+            })?
+        }
+    };
+    let (secure, base) = match name.strip_prefix("__Host-") {
+        Some(b) => ("__Secure-", b),
+        None => ("", name.as_str()),
+    };
+    match base {
+        "next-auth.csrf-token" => Ok(format!("{secure}next-auth.session-token")),
+        "authjs.csrf-token" => Ok(format!("{secure}authjs.session-token")),
+        _ => Err(Error::protocol(
+            "the server's CSRF cookie has a custom name; give the session cookie name",
+        )),
+    }
+}
+
 /// RFC 7638 thumbprint of the symmetric key, as jose's `calculateJwkThumbprint` with
 /// SHA-(key bits): base64url of the hash of `{"k":"…","kty":"oct"}`.
 fn thumbprint(key: &[u8]) -> String {

@@ -333,3 +333,153 @@ fn minted_storage_state_and_set_cookie_hand_the_session_to_a_client() {
         }
     }
 }
+
+/// `authjs token …` with `env` (the secret travels in the environment, never argv),
+/// `stdin` in: (exit status, stdout, stderr).
+fn cli(args: &[&str], env: &[(&str, &str)], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_authjs"));
+    cmd.args(args)
+        .env_remove("AUTH_SECRET")
+        .env_remove("NEXTAUTH_SECRET")
+        .env_remove("AUTH_URL")
+        .env_remove("NEXTAUTH_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("authjs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_decodes_real_cookies_and_mints_accepted_ones() {
+    let exit = |k: ErrorKind| 10 + k as i32;
+    for s in token_servers() {
+        let sec = secret(&s);
+        let c = signed_in(&s, "carol");
+        let header = c.cookie_header();
+        // NEXTAUTH_SECRET is the fallback; `new,old` rotation.
+        let rotated = format!("another-secret,{sec}");
+        let (code, stdout, stderr) = cli(
+            &["token", "decode"],
+            &[("NEXTAUTH_SECRET", &rotated)],
+            &format!("Cookie: {header}\n"),
+        );
+        assert_eq!(code, 0, "{}: {stderr}", s.name);
+        let claims: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(claims["email"], "carol@example.com", "{}", s.name);
+
+        let (code, _, stderr) = cli(&["token", "decode"], &[("AUTH_SECRET", "wrong")], &header);
+        assert_eq!(code, exit(ErrorKind::TokenInvalid), "{}", s.name);
+        assert!(!stderr.contains(&sec) && !stderr.contains(&token_of(&s, &c)[..30]));
+
+        // Mint, learning the cookie name from the server (one request).
+        let mut args = vec!["token", "mint", "--url", s.url.as_str()];
+        let ca = support::ca_file().display().to_string();
+        if s.tls {
+            args.extend(["--ca-cert", ca.as_str()]);
+        }
+        let (code, cookie, stderr) = cli(
+            &args,
+            &[("AUTH_SECRET", &sec)],
+            r#"{"name":"Cli Cleo","email":"cleo@example.com","sub":"5"}"#,
+        );
+        assert_eq!(code, 0, "{}: {stderr}", s.name);
+        assert!(
+            cookie.starts_with(&format!("{}=", cookie_name(&s))),
+            "{}",
+            s.name
+        );
+        let session = client_with(&s, cookie.trim()).get_session().unwrap();
+        assert_eq!(
+            session.expect("CLI-minted cookie").user.email.as_deref(),
+            Some("cleo@example.com")
+        );
+
+        // storageState for a browser.
+        let mut args = args.clone();
+        args.extend(["--format", "playwright"]);
+        let (code, state, stderr) = cli(
+            &args,
+            &[("AUTH_SECRET", &sec)],
+            r#"{"email":"pw2@example.com","sub":"6"}"#,
+        );
+        assert_eq!(code, 0, "{}: {stderr}", s.name);
+        let c2 = s.client();
+        c2.import_cookies_as(Some(authjs::CookieFormat::Playwright), &state)
+            .unwrap();
+        assert!(c2.get_session().unwrap().is_some(), "{}", s.name);
+    }
+}
+
+#[test]
+fn cli_token_errors_are_typed_and_secret_free() {
+    let name = "authjs.session-token";
+    let codec = TokenCodec::new(name, ["cli-secret"]).unwrap();
+    let expired = codec
+        .mint(&obj(json!({"sub": "1", "exp": 1_000_000})))
+        .unwrap();
+    let env = [("AUTH_SECRET", "cli-secret")];
+    let (code, _, stderr) = cli(&["token", "decode"], &env, &expired.cookie_header());
+    assert_eq!(code, 10 + ErrorKind::TokenExpired as i32, "{stderr}");
+    let (code, _, _) = cli(&["token", "decode"], &env, "x=1; y=2");
+    assert_eq!(code, 10 + ErrorKind::TokenInvalid as i32);
+    let (code, _, stderr) = cli(&["token", "decode"], &[], "x=1");
+    assert_eq!(code, 2, "no secret is a usage error: {stderr}");
+    let (code, _, _) = cli(&["token", "mint"], &env, "{}");
+    assert_eq!(code, 2, "mint needs --cookie-name or --url");
+    let (code, _, _) = cli(&["token", "mint", "--cookie-name", name], &env, "[1]");
+    assert_eq!(code, 2, "claims must be an object");
+    // --secret-file, one secret per line; a bare token with its cookie name given.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    std::fs::write(&file, "other\ncli-secret\n").unwrap();
+    let f = file.display().to_string();
+    let big = json!({"sub": "3", "big": "b".repeat(5000)}).to_string();
+    let (code, header, stderr) = cli(
+        &["token", "mint", "--cookie-name", name, "--secret-file", &f],
+        &[],
+        &big,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        header.starts_with("authjs.session-token.0=")
+            && header.contains("; authjs.session-token.1=")
+    );
+    // The first line of the file encrypts: a codec of "other" reads it.
+    let other = TokenCodec::new(name, ["other"]).unwrap();
+    assert_eq!(
+        other.decode_cookie_header(header.trim()).unwrap()["sub"],
+        "3"
+    );
+    let minted = codec.mint(&obj(json!({"sub": "3"}))).unwrap();
+    let (code, out, stderr) = cli(
+        &[
+            "token",
+            "decode",
+            "--cookie-name",
+            name,
+            "--secret-file",
+            &f,
+        ],
+        &[],
+        &minted.token(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["sub"], "3");
+}
