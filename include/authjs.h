@@ -1046,6 +1046,55 @@ const char *authjs_version(void);
 void authjs_string_free(char *s);
 
 /**
+ * Decodes the session token in `input` and writes its claims as a JSON object to
+ * `*out_claims_json`, and the session cookie's name to `*out_cookie_name` (may be
+ * NULL: not wanted).
+ *
+ * `input` is a `Cookie` header value (the session cookie found by name, chunks
+ * joined), an `Authorization` value `Bearer <token>`, or a bare token. `cookie_name`
+ * is the session cookie's name, or NULL to know it from the header (or, for a bare
+ * token, by trial). `secrets` holds `secret_count` (at least 1) secrets, any of which
+ * may have encrypted it (rotation).
+ *
+ * Errors: `AUTHJS_ERR_TOKEN_INVALID` (malformed, wrong secret or cookie name,
+ * tampered, no session cookie in the header), `AUTHJS_ERR_TOKEN_EXPIRED` (`exp` or
+ * `nbf` beyond the 15 s tolerance), `AUTHJS_ERR_INVALID_ARGUMENT` (no secret, an
+ * unknown cookie name), `AUTHJS_ERR_UNSUPPORTED` (built without `jwt`). Messages never
+ * contain the token or a secret. Ownership: both strings are the caller's; release
+ * them with `authjs_string_free`. Thread safety: safe from any thread; no I/O.
+ */
+AuthjsStatus authjs_token_decode(const char *input,
+                                 const char *cookie_name,
+                                 const char *const *secrets,
+                                 size_t secret_count,
+                                 char **out_claims_json,
+                                 char **out_cookie_name);
+
+/**
+ * Mints a session cookie for `claims_json` (a JSON object) that the server accepts
+ * as its own, and writes it to `*out` in `format`: `"header"` (NULL too: a `Cookie`
+ * header value, `name=value` or `name.0=…; name.1=…` when large), `"set-cookie"`
+ * (`Set-Cookie` values, one per line) or `"playwright"` (a storageState; needs
+ * `url`). `iat`, `exp` (now + `max_age_secs`, 0 meaning the servers' 30 days) and
+ * `jti` are added unless the claims have them. `cookie_name` is the server's session
+ * cookie name (`authjs.session-token`, `__Secure-next-auth.session-token`, …); the
+ * first of the `secret_count` secrets encrypts.
+ *
+ * The result is a credential: do not log it. Errors: `AUTHJS_ERR_INVALID_ARGUMENT`
+ * (claims not an object, unknown cookie name or format, no secret),
+ * `AUTHJS_ERR_UNSUPPORTED` (built without `jwt`). Ownership: `*out` is the caller's;
+ * release it with `authjs_string_free`. Thread safety: safe from any thread; no I/O.
+ */
+AuthjsStatus authjs_token_mint(const char *claims_json,
+                               const char *cookie_name,
+                               const char *const *secrets,
+                               size_t secret_count,
+                               uint64_t max_age_secs,
+                               const char *format,
+                               const char *url,
+                               char **out);
+
+/**
  * The session status of a client, without a request: LOADING until the client first
  * learned the session (a `getSession`, sign-in, sign-out, or a watcher's first
  * refetch), then AUTHENTICATED or UNAUTHENTICATED.

@@ -559,6 +559,29 @@ impl MintedSession {
     }
 }
 
+impl MintedSession {
+    /// The session in one of the hand-off formats, by name (the CLI's `--format`, the
+    /// C `format` argument): `"header"` ([`MintedSession::cookie_header`]),
+    /// `"set-cookie"` ([`MintedSession::set_cookie_headers`], one per line, `Secure`
+    /// when `url` is https) or `"playwright"` (a storageState; needs `url`).
+    pub fn render(&self, format: &str, url: Option<&str>) -> Result<String> {
+        match format {
+            "header" => Ok(self.cookie_header()),
+            "set-cookie" => Ok(self
+                .set_cookie_headers(url.is_some_and(|u| u.starts_with("https:")))
+                .join("\n")),
+            "playwright" => {
+                self.playwright_storage_state(url.ok_or_else(|| {
+                    Error::invalid("the playwright format needs the server's URL")
+                })?)
+            }
+            _ => Err(Error::invalid(
+                "unknown format (header, set-cookie or playwright)",
+            )),
+        }
+    }
+}
+
 /// The formatted `Expires` date (IMF-fixdate).
 fn http_date(t: time::OffsetDateTime) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];

@@ -105,16 +105,17 @@ pub fn run(action: TokenAction, reach: Reach) -> Result<u8, Failure> {
                 codec = codec.max_age(std::time::Duration::from_secs(secs));
             }
             let minted = codec.mint(&claims)?;
-            let text = match format {
-                MintFormat::Header => minted.cookie_header() + "\n",
-                MintFormat::SetCookie => minted.set_cookie_headers(false).join("\n") + "\n",
-                MintFormat::Playwright => {
-                    let url = reach.url.as_deref().ok_or_else(|| {
-                        Failure::usage("--format playwright needs --url (the cookies' origin)")
-                    })?;
-                    minted.playwright_storage_state(url)? + "\n"
-                }
+            let format = match format {
+                MintFormat::Header => "header",
+                MintFormat::SetCookie => "set-cookie",
+                MintFormat::Playwright => "playwright",
             };
+            if format == "playwright" && reach.url.is_none() {
+                return Err(Failure::usage(
+                    "--format playwright needs --url (the cookies' origin)",
+                ));
+            }
+            let text = minted.render(format, reach.url.as_deref())? + "\n";
             out(text.as_bytes())?;
             Ok(0)
         }
