@@ -255,6 +255,8 @@ JWT_TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
 mkdir -p "$WORK/bin/jwt"
 "$CC" -std=c11 -D_DEFAULT_SOURCE "${WARN[@]}" -O1 -g -I"$ROOT/include" "$ROOT/tests/c/test_tokens.c" \
   -o "$WORK/bin/jwt/test_tokens" -L"$JWT_TARGET" -l:libauthjs.so "-Wl,-rpath,$JWT_TARGET" -pthread
+"$CXX" -std=c++17 "${WARN[@]}" -O1 -g -I"$ROOT/include" -I"$ROOT/tests/c" "$ROOT/tests/cpp/test_tokens.cpp" \
+  -o "$WORK/bin/jwt/test_tokens_cpp" -L"$JWT_TARGET" -l:libauthjs.so "-Wl,-rpath,$JWT_TARGET" -pthread
 for entry in "v4|$AUTHJS_TEST_V4_URL|$AUTHJS_TEST_V4_SECRET|next-auth.session-token|" \
   "v4-22|$AUTHJS_TEST_V4_22_URL|$AUTHJS_TEST_V4_SECRET|next-auth.session-token|" \
   "v5|$AUTHJS_TEST_V5_URL|$AUTHJS_TEST_V5_SECRET|authjs.session-token|" \
@@ -264,6 +266,7 @@ for entry in "v4|$AUTHJS_TEST_V4_URL|$AUTHJS_TEST_V4_SECRET|next-auth.session-to
   ca_arg=()
   [ -z "$ca" ] || ca_arg=("$ca")
   run "jwt test_tokens [$name]" "$WORK/bin/jwt/test_tokens" jwt "$url" "$secret" "$cookie" "${ca_arg[@]}"
+  run "jwt test_tokens_cpp [$name]" "$WORK/bin/jwt/test_tokens_cpp" "$url" "$secret" "$cookie" "${ca_arg[@]}"
 done
 phase_done "session tokens (jwt build, 5 servers)"
 

@@ -422,11 +422,39 @@ impl TokenCodec {
         if self.version == TokenVersion::V5 {
             header.insert("kid".into(), thumbprint(&key).into());
         }
-        let header_b64 = B64.encode(Value::Object(header).to_string());
+        self.seal(
+            &Value::Object(header).to_string(),
+            &key,
+            enc,
+            Value::Object(claims).to_string().as_bytes(),
+        )
+    }
+
+    /// Encrypts `plain` (any bytes: the fuzz target seals non-JSON too) under this
+    /// codec's first secret, with the header the servers write.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn seal_raw(&self, plain: &[u8]) -> Result<String> {
+        let (enc, header) = match self.version {
+            TokenVersion::V4 => (Enc::A256Gcm, r#"{"alg":"dir","enc":"A256GCM"}"#.to_string()),
+            TokenVersion::V5 => {
+                let key = self.key(&self.secrets[0], Enc::A256CbcHs512);
+                let kid = thumbprint(&key);
+                (
+                    Enc::A256CbcHs512,
+                    format!(r#"{{"alg":"dir","enc":"A256CBC-HS512","kid":"{kid}"}}"#),
+                )
+            }
+        };
+        let key = self.key(&self.secrets[0], enc);
+        self.seal(&header, &key, enc, plain)
+    }
+
+    /// The compact serialization of `plain` encrypted under `key` with `header`.
+    fn seal(&self, header: &str, key: &[u8], enc: Enc, plain: &[u8]) -> Result<String> {
+        let header_b64 = B64.encode(header);
         let mut iv = vec![0u8; enc.iv_len()];
         random(&mut iv)?;
-        let plain = Value::Object(claims).to_string();
-        let (ct, tag) = encrypt(enc, &key, header_b64.as_bytes(), &iv, plain.as_bytes());
+        let (ct, tag) = encrypt(enc, key, header_b64.as_bytes(), &iv, plain);
         Ok(format!(
             "{header_b64}..{}.{}.{}",
             B64.encode(iv),
