@@ -407,7 +407,7 @@ impl TokenCodec {
         claims.entry("iat").or_insert(now.into());
         claims
             .entry("exp")
-            .or_insert((now + self.max_age.as_secs()).into());
+            .or_insert(now.saturating_add(self.max_age.as_secs()).into());
         if !claims.contains_key("jti") {
             claims.insert("jti".into(), uuid_v4()?.into());
         }
@@ -466,8 +466,16 @@ impl TokenCodec {
     /// Mints a session cookie for `claims` (see [`TokenCodec::encode`]), cut into
     /// chunks the way the server does when it is longer than one cookie may be.
     pub fn mint(&self, claims: &Map<String, Value>) -> Result<MintedSession> {
-        let token = self.encode(claims)?;
-        let exp = claims_exp(self, claims);
+        let now = SystemTime::now();
+        let token = self.encode_at(claims, now)?;
+        // The token's own `exp`: the caller's, or the one encode_at gave it.
+        let exp = match claims.get("exp") {
+            Some(v) => v.as_f64().map(|f| f as i64),
+            None => {
+                let secs = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+                i64::try_from(secs.saturating_add(self.max_age.as_secs())).ok()
+            }
+        };
         let size = self.version.chunk_size();
         let cookies = if token.len() <= size {
             vec![(self.cookie_name.clone(), token)]
@@ -485,17 +493,6 @@ impl TokenCodec {
                 .collect()
         };
         Ok(MintedSession { cookies, exp })
-    }
-}
-
-/// The `exp` a minted token carries (the caller's, or now + max age).
-fn claims_exp(codec: &TokenCodec, claims: &Map<String, Value>) -> Option<i64> {
-    match claims.get("exp") {
-        Some(v) => v.as_f64().map(|f| f as i64),
-        None => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .ok()
-            .map(|d| (d.as_secs() + codec.max_age.as_secs()) as i64),
     }
 }
 
@@ -1033,6 +1030,16 @@ mod tests {
         );
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("\"s\""), "{dbg}");
+    }
+
+    #[test]
+    fn huge_max_age_does_not_overflow() {
+        let c = TokenCodec::new("authjs.session-token", ["s"])
+            .unwrap()
+            .max_age(Duration::MAX);
+        let m = c.mint(&claims()).unwrap();
+        assert!(c.decode(&m.token()).is_ok());
+        assert_eq!(m.set_cookie_headers(false).len(), 1);
     }
 
     #[test]
