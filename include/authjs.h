@@ -46,7 +46,7 @@
 /**
  * The result of every fallible `authjs_` function.
  *
- * `AUTHJS_OK` is 0. Each core error kind has a fixed value (1 to 10); the values of
+ * `AUTHJS_OK` is 0. Each core error kind has a fixed value (1 to 12); the values of
  * 100 and above are failures of the C layer itself. A value is never reused for
  * another meaning; new kinds get new numbers. On any status other than `AUTHJS_OK`,
  * `authjs_last_error_message()` describes the failure and out-parameters are left
@@ -106,6 +106,16 @@ enum AuthjsStatus
      */
     AUTHJS_ERR_IO = 10,
     /**
+     * A session token is unusable: malformed, of an unsupported `alg`/`enc`,
+     * encrypted with another secret or for another cookie name, or tampered with.
+     */
+    AUTHJS_ERR_TOKEN_INVALID = 11,
+    /**
+     * A session token's `exp` has passed or its `nbf` has not come (beyond the
+     * clock tolerance).
+     */
+    AUTHJS_ERR_TOKEN_EXPIRED = 12,
+    /**
      * A required pointer argument was NULL.
      */
     AUTHJS_ERR_NULL_ARGUMENT = 100,
@@ -117,6 +127,11 @@ enum AuthjsStatus
      * A bug in libauthjs (a Rust panic, caught before it reached the caller).
      */
     AUTHJS_ERR_INTERNAL = 102,
+    /**
+     * This build of libauthjs lacks the feature the function needs (the
+     * `authjs_token_*` functions need the Cargo feature `jwt`).
+     */
+    AUTHJS_ERR_UNSUPPORTED = 103,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -1029,6 +1044,55 @@ const char *authjs_version(void);
  * `authjs_status_name` and `authjs_version` must not be passed here.
  */
 void authjs_string_free(char *s);
+
+/**
+ * Decodes the session token in `input` and writes its claims as a JSON object to
+ * `*out_claims_json`, and the session cookie's name to `*out_cookie_name` (may be
+ * NULL: not wanted).
+ *
+ * `input` is a `Cookie` header value (the session cookie found by name, chunks
+ * joined), an `Authorization` value `Bearer <token>`, or a bare token. `cookie_name`
+ * is the session cookie's name, or NULL to know it from the header (or, for a bare
+ * token, by trial). `secrets` holds `secret_count` (at least 1) secrets, any of which
+ * may have encrypted it (rotation).
+ *
+ * Errors: `AUTHJS_ERR_TOKEN_INVALID` (malformed, wrong secret or cookie name,
+ * tampered, no session cookie in the header), `AUTHJS_ERR_TOKEN_EXPIRED` (`exp` or
+ * `nbf` beyond the 15 s tolerance), `AUTHJS_ERR_INVALID_ARGUMENT` (no secret, an
+ * unknown cookie name), `AUTHJS_ERR_UNSUPPORTED` (built without `jwt`). Messages never
+ * contain the token or a secret. Ownership: both strings are the caller's; release
+ * them with `authjs_string_free`. Thread safety: safe from any thread; no I/O.
+ */
+AuthjsStatus authjs_token_decode(const char *input,
+                                 const char *cookie_name,
+                                 const char *const *secrets,
+                                 size_t secret_count,
+                                 char **out_claims_json,
+                                 char **out_cookie_name);
+
+/**
+ * Mints a session cookie for `claims_json` (a JSON object) that the server accepts
+ * as its own, and writes it to `*out` in `format`: `"header"` (NULL too: a `Cookie`
+ * header value, `name=value` or `name.0=…; name.1=…` when large), `"set-cookie"`
+ * (`Set-Cookie` values, one per line) or `"playwright"` (a storageState; needs
+ * `url`). `iat`, `exp` (now + `max_age_secs`, 0 meaning the servers' 30 days) and
+ * `jti` are added unless the claims have them. `cookie_name` is the server's session
+ * cookie name (`authjs.session-token`, `__Secure-next-auth.session-token`, …); the
+ * first of the `secret_count` secrets encrypts.
+ *
+ * The result is a credential: do not log it. Errors: `AUTHJS_ERR_INVALID_ARGUMENT`
+ * (claims not an object, unknown cookie name or format, no secret),
+ * `AUTHJS_ERR_UNSUPPORTED` (built without `jwt`). Ownership: `*out` is the caller's;
+ * release it with `authjs_string_free`. Thread safety: safe from any thread; no I/O.
+ */
+AuthjsStatus authjs_token_mint(const char *claims_json,
+                               const char *cookie_name,
+                               const char *const *secrets,
+                               size_t secret_count,
+                               uint64_t max_age_secs,
+                               const char *format,
+                               const char *url,
+                               char **out);
 
 /**
  * The session status of a client, without a request: LOADING until the client first

@@ -756,4 +756,63 @@ private:
 
 } // namespace authjs
 
+// ---------------------------------------------------------------------------------
+// Session tokens (docs/tokens.md): decode and mint with the app's secret. Trusted
+// backends and tests only. In a libauthjs built without the `jwt` feature (the
+// default of scripts/install.sh) these throw authjs::Error with AUTHJS_ERR_UNSUPPORTED.
+
+namespace authjs {
+
+/// What token_decode found: the session cookie's name and the claims (a JSON object).
+struct DecodedToken {
+    std::string cookie_name;
+    std::string claims_json;
+};
+
+namespace detail {
+inline std::vector<const char *> c_strings(const std::vector<std::string> &v) {
+    std::vector<const char *> out;
+    out.reserve(v.size());
+    for (const auto &s : v) {
+        out.push_back(s.c_str());
+    }
+    return out;
+}
+} // namespace detail
+
+/// The claims of the session token in `input` (a Cookie header value, `Bearer
+/// <token>` or a bare token), as authjs_token_decode. `secrets`: the current one and
+/// any rotated out. Throws authjs::Error (AUTHJS_ERR_TOKEN_INVALID, _TOKEN_EXPIRED, ...).
+inline DecodedToken token_decode(const std::string &input, const std::vector<std::string> &secrets,
+                                 const std::optional<std::string> &cookie_name = std::nullopt) {
+    auto ptrs = detail::c_strings(secrets);
+    char *claims = nullptr;
+    char *name = nullptr;
+    detail::check(authjs_token_decode(input.c_str(), cookie_name ? cookie_name->c_str() : nullptr,
+                                      ptrs.data(), ptrs.size(), &claims, &name));
+    DecodedToken out;
+    out.claims_json = detail::take(claims);
+    out.cookie_name = detail::take(name);
+    return out;
+}
+
+/// A session cookie for `claims_json` that the server accepts, as authjs_token_mint:
+/// `format` "header" (a Cookie header value), "set-cookie" or "playwright" (needs
+/// `url`); `max_age_secs` 0 means 30 days. The result is a credential.
+inline std::string token_mint(const std::string &claims_json, const std::string &cookie_name,
+                              const std::vector<std::string> &secrets,
+                              std::uint64_t max_age_secs = 0,
+                              const std::string &format = "header",
+                              const std::optional<std::string> &url = std::nullopt) {
+    auto ptrs = detail::c_strings(secrets);
+    char *out = nullptr;
+    detail::check(authjs_token_mint(claims_json.c_str(), cookie_name.c_str(), ptrs.data(),
+                                    ptrs.size(), max_age_secs, format.c_str(),
+                                    url ? url->c_str() : nullptr, &out));
+    return detail::take(out);
+}
+
+} // namespace authjs
+
+
 #endif /* AUTHJS_HPP */

@@ -29,9 +29,12 @@ VERSION="$(sed -n 's/^version = "\([^"]*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1
 MAJOR="${VERSION%%.*}"
 MINOR="${VERSION#*.}"; MINOR="${MINOR%%.*}"
 
-# The C libraries need only the `capi` feature (not the CLI's dependencies). The soname
+# The C libraries need only the `capi` feature (not the CLI's dependencies);
+# AUTHJS_FEATURES adds more, e.g. AUTHJS_FEATURES=jwt for the authjs_token_* functions
+# (docs/tokens.md), which otherwise return AUTHJS_ERR_UNSUPPORTED. The soname
 # is given here, to this link only, so that programs record `libauthjs.so.MAJOR`.
-(cd "$ROOT" && "$CARGO" rustc --release --lib --no-default-features --features capi \
+(cd "$ROOT" && "$CARGO" rustc --release --lib --no-default-features \
+  --features "capi${AUTHJS_FEATURES:+,$AUTHJS_FEATURES}" \
   --crate-type cdylib,staticlib -- -C "link-arg=-Wl,-soname,libauthjs.so.$MAJOR")
 
 # The system libraries a static link needs. They all come from Rust's standard library

@@ -153,7 +153,7 @@ STATIC_LINE="$(pkg-config --libs --static authjs)"
 read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
-C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch test_handoff test_pool)
+C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch test_handoff test_pool test_tokens)
 # test_bodies reads tests/fixtures/request-bodies.json, compiled in as C data.
 mkdir -p "$WORK/gen"
 python3 "$ROOT/tests/c/gen_bodies.py" "$ROOT/tests/fixtures/request-bodies.json" \
@@ -208,6 +208,8 @@ run_all() { # variant [wrapper...]  (every program against every server)
   local -a ca_arg
   run "$variant test_basics" "$@" "$bin/test_basics"
   run "$variant double_include" "$@" "$bin/double_include"
+  # The installed library is built without `jwt`: the token functions say so.
+  run "$variant test_tokens [nojwt]" "$@" "$bin/test_tokens" nojwt
   for entry in "${SERVERS[@]}"; do
     IFS='|' read -r name url mail ca <<<"$entry"
     ca_arg=()
@@ -241,6 +243,32 @@ for entry in "v4-22|$AUTHJS_TEST_V4_22_URL|$AUTHJS_TEST_V4_22_MAIL_DIR" \
   run "shared test_wrapper [$name]" "$WORK/bin/shared/test_wrapper" "$url"
 done
 phase_done "C suite (shared + static, 3 servers; test_api and test_wrapper on 2 more)"
+
+# ---------------------------------------------------------------------------------
+phase "session tokens: a library built with --features capi,jwt (debug)"
+# The token functions need the `jwt` feature, off in scripts/install.sh's build; a
+# debug build with it is enough to test the C mapping (tests/tokens.rs tests the rest).
+: "${AUTHJS_TEST_V4_SECRET:?}" "${AUTHJS_TEST_V5_SECRET:?}"
+JWT_TARGET="${CARGO_TARGET_DIR:-$ROOT/target}/debug"
+(cd "$ROOT" && cargo build --quiet --lib --no-default-features --features capi,jwt) \
+  >"$WORK/jwt-build.log" 2>&1 || { cat "$WORK/jwt-build.log"; die "cargo build --features capi,jwt failed"; }
+mkdir -p "$WORK/bin/jwt"
+"$CC" -std=c11 -D_DEFAULT_SOURCE "${WARN[@]}" -O1 -g -I"$ROOT/include" "$ROOT/tests/c/test_tokens.c" \
+  -o "$WORK/bin/jwt/test_tokens" -L"$JWT_TARGET" -l:libauthjs.so "-Wl,-rpath,$JWT_TARGET" -pthread
+"$CXX" -std=c++17 "${WARN[@]}" -O1 -g -I"$ROOT/include" -I"$ROOT/tests/c" "$ROOT/tests/cpp/test_tokens.cpp" \
+  -o "$WORK/bin/jwt/test_tokens_cpp" -L"$JWT_TARGET" -l:libauthjs.so "-Wl,-rpath,$JWT_TARGET" -pthread
+for entry in "v4|$AUTHJS_TEST_V4_URL|$AUTHJS_TEST_V4_SECRET|next-auth.session-token|" \
+  "v4-22|$AUTHJS_TEST_V4_22_URL|$AUTHJS_TEST_V4_SECRET|next-auth.session-token|" \
+  "v5|$AUTHJS_TEST_V5_URL|$AUTHJS_TEST_V5_SECRET|authjs.session-token|" \
+  "v5-tls|$AUTHJS_TEST_V5_TLS_URL|$AUTHJS_TEST_V5_SECRET|__Secure-authjs.session-token|$AUTHJS_TEST_CA" \
+  "v5-next|${AUTHJS_TEST_V5_NEXT_URL/127.0.0.1/localhost}|$AUTHJS_TEST_V5_SECRET|authjs.session-token|"; do
+  IFS='|' read -r name url secret cookie ca <<<"$entry"
+  ca_arg=()
+  [ -z "$ca" ] || ca_arg=("$ca")
+  run "jwt test_tokens [$name]" "$WORK/bin/jwt/test_tokens" jwt "$url" "$secret" "$cookie" "${ca_arg[@]}"
+  run "jwt test_tokens_cpp [$name]" "$WORK/bin/jwt/test_tokens_cpp" "$url" "$secret" "$cookie" "${ca_arg[@]}"
+done
+phase_done "session tokens (jwt build, 5 servers)"
 
 # ---------------------------------------------------------------------------------
 if [ "${AUTHJS_C_SKIP_VALGRIND:-0}" != 1 ]; then

@@ -11,7 +11,10 @@ t() { local s=$(date +%s); "$@"; echo "== $* took $(( $(date +%s) - s )) s" >&2;
 
 t cargo fmt --all --check
 t cargo clippy --workspace --all-targets -- -D warnings
-# Unit tests, the client against every real server, the CLI, the header check.
+# The C library as scripts/install.sh builds it: without the `jwt` feature.
+t cargo clippy --lib --no-default-features --features capi -- -D warnings
+# Unit tests, the client against every real server, the CLI, the header check; the
+# default features include `cli`, hence `jwt`, so tests/tokens.rs runs here too.
 t cargo test --all-targets
 t cargo test --doc
 # The fuzz entry points (built only with the `fuzzing` feature) on a few inputs.

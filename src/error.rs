@@ -93,6 +93,15 @@ error_kinds! {
         "unsupported provider (WebAuthn / passkeys)";
     /// Reading or writing a local file (the cookie file) failed.
     Io = 10, "io", "CookieFileError", "local I/O: cookie jar, input file, stdout";
+    /// A session token (feature `jwt`) is unusable: malformed, of an unsupported
+    /// `alg`/`enc`, encrypted with another secret or for another cookie name, or
+    /// tampered with. Wrong secret and tampering cannot be told apart by design.
+    TokenInvalid = 11, "token_invalid", "TokenInvalidError",
+        "session token invalid: malformed, wrong secret or cookie name, tampered";
+    /// A session token decrypted but its `exp` has passed or its `nbf` has not come
+    /// (beyond the clock tolerance).
+    TokenExpired = 12, "token_expired", "TokenExpiredError",
+        "session token expired (exp) or not valid yet (nbf)";
 }
 
 impl ErrorKind {

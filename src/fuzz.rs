@@ -138,6 +138,47 @@ pub fn form_post_page(data: &[u8]) {
     }
 }
 
+/// A session token, as `authjs token decode` and the bindings read it: the first byte
+/// picks the mode. Even: the rest is the input of [`crate::decode_any`] (a `Cookie`
+/// header, a `Bearer` value or a bare token) for a fixed secret, v4 and v5 names.
+/// Odd: the rest is sealed as the plaintext of a genuine token (v4 or v5 by the
+/// byte's second bit) and decoded, so the claims parsing and time checks behind the
+/// authentication tag are reached too.
+#[cfg(feature = "jwt")]
+pub fn token(data: &[u8]) {
+    const SECRETS: [&str; 2] = ["fuzz-secret", "fuzz-old-secret"];
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
+    if mode & 1 == 0 {
+        let Ok(text) = std::str::from_utf8(rest) else {
+            return;
+        };
+        let name = match mode & 6 {
+            0 => None,
+            2 => Some("next-auth.session-token"),
+            4 => Some("authjs.session-token"),
+            _ => Some("__Secure-authjs.session-token"),
+        };
+        if let Ok(d) = crate::decode_any(text, name, &SECRETS) {
+            let _ = serde_json::Value::Object(d.claims).to_string();
+        }
+    } else {
+        let name = if mode & 2 == 0 {
+            "next-auth.session-token"
+        } else {
+            "authjs.session-token"
+        };
+        let Ok(codec) = crate::TokenCodec::new(name, SECRETS) else {
+            return;
+        };
+        if let Ok(token) = codec.seal_raw(rest) {
+            let _ = codec.decode(&token);
+            let _ = codec.decode_cookie_header(&format!("{name}={token}"));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Every entry point on a few inputs, so they stay compiled and sane between fuzz
@@ -208,6 +249,25 @@ mod tests {
             x ^= x << 17;
             super::form_post_page(page.as_bytes());
         }
+    }
+
+    /// The token seeds through their entry point, as is and sealed.
+    #[cfg(feature = "jwt")]
+    #[test]
+    fn token_seeds_run() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/token");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let data = std::fs::read(entry.unwrap().path()).unwrap();
+            super::token(&data);
+            for mode in [1u8, 3] {
+                let mut sealed = vec![mode];
+                sealed.extend_from_slice(data.get(1..).unwrap_or_default());
+                super::token(&sealed);
+            }
+            n += 1;
+        }
+        assert!(n >= 6, "{n} seeds");
     }
 
     /// The cookie_file seeds (every cookie format) through their entry point.

@@ -35,6 +35,8 @@ mod response;
 mod session;
 mod signin;
 mod store;
+#[cfg(feature = "jwt")]
+mod token;
 mod watch;
 
 pub use builder::{
@@ -53,6 +55,12 @@ pub use providers::{Provider, Providers};
 pub use response::Response;
 pub use session::{Session, User};
 pub use signin::{FormPost, SignInOptions, SignInResponse, SignOutOptions, SignOutResponse};
+#[cfg(feature = "jwt")]
+pub use token::{
+    DEFAULT_CLOCK_TOLERANCE, DEFAULT_MAX_AGE, DecodedToken, MAX_TOKEN_LEN, MintedSession,
+    SESSION_COOKIE_NAMES, TokenCodec, TokenVersion, bearer_token, decode_any, find_session_token,
+    server_session_cookie_name, session_token_from_header,
+};
 pub use watch::{Event, SignOutReason, Status, Watch, WatchOptions, Watcher};
 
 /// The library version (`Cargo.toml`).

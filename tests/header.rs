@@ -99,6 +99,7 @@ fn every_status_is_in_the_header_with_its_number() {
     want.push(("AUTHJS_ERR_NULL_ARGUMENT".into(), 100));
     want.push(("AUTHJS_ERR_INVALID_UTF8".into(), 101));
     want.push(("AUTHJS_ERR_INTERNAL".into(), 102));
+    want.push(("AUTHJS_ERR_UNSUPPORTED".into(), 103));
     for (name, value) in want {
         let line = format!("{name} = {value},");
         assert!(

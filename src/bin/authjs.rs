@@ -13,6 +13,8 @@ mod input;
 mod jar;
 #[path = "authjs/output.rs"]
 mod output;
+#[path = "authjs/token.rs"]
+mod token;
 
 use args::{Cli, Command, CookieFormat, CookiesAction};
 use authjs::{
@@ -126,6 +128,17 @@ fn server_url(flag: Option<String>) -> Result<String, Failure> {
 }
 
 fn run(cli: Cli) -> Result<u8, Failure> {
+    if let Command::Token { action } = cli.command {
+        // No jar, and a server only for `mint --url`.
+        let url = server_url(cli.url).ok();
+        let reach = token::Reach {
+            url,
+            ca_cert: cli.ca_cert,
+            base_path: cli.base_path,
+            allow_http: cli.allow_http,
+        };
+        return token::run(action, reach);
+    }
     let url = server_url(cli.url)?;
     let endpoint = Endpoint::parse(&url, cli.base_path.as_deref())?;
     let jar = match cli.jar {
@@ -219,6 +232,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             clear,
             action: None,
         } => ctx.cookies(format, clear),
+        Command::Token { .. } => Err(Failure::usage("token: handled before the jar is opened")),
     }
 }
 
@@ -779,7 +793,7 @@ mod tests {
     #[test]
     fn exit_codes_follow_error_kinds() {
         let codes: Vec<u8> = ErrorKind::ALL.iter().map(|k| exit_code(*k)).collect();
-        assert_eq!(codes, (11..=20).collect::<Vec<u8>>());
+        assert_eq!(codes, (11..=22).collect::<Vec<u8>>());
         assert_eq!(exit_code(ErrorKind::Network), 12);
         assert_eq!(exit_code(ErrorKind::UnknownProvider), 18);
     }

@@ -32,6 +32,7 @@ mod options;
 mod pool;
 mod response;
 mod status;
+mod token;
 mod watch;
 
 pub use client::*;
@@ -40,6 +41,7 @@ pub use objects::*;
 pub use pool::*;
 pub use response::*;
 pub use status::*;
+pub use token::*;
 pub use watch::*;
 
 use std::cell::{Cell, RefCell};

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 /// The result of every fallible `authjs_` function.
 ///
-/// `AUTHJS_OK` is 0. Each core error kind has a fixed value (1 to 10); the values of
+/// `AUTHJS_OK` is 0. Each core error kind has a fixed value (1 to 12); the values of
 /// 100 and above are failures of the C layer itself. A value is never reused for
 /// another meaning; new kinds get new numbers. On any status other than `AUTHJS_OK`,
 /// `authjs_last_error_message()` describes the failure and out-parameters are left
@@ -42,12 +42,21 @@ pub enum AuthjsStatus {
     AUTHJS_ERR_UNSUPPORTED_PROVIDER = 9,
     /// Reading or writing a local file (the cookie file) failed.
     AUTHJS_ERR_IO = 10,
+    /// A session token is unusable: malformed, of an unsupported `alg`/`enc`,
+    /// encrypted with another secret or for another cookie name, or tampered with.
+    AUTHJS_ERR_TOKEN_INVALID = 11,
+    /// A session token's `exp` has passed or its `nbf` has not come (beyond the
+    /// clock tolerance).
+    AUTHJS_ERR_TOKEN_EXPIRED = 12,
     /// A required pointer argument was NULL.
     AUTHJS_ERR_NULL_ARGUMENT = 100,
     /// A string argument is not valid UTF-8.
     AUTHJS_ERR_INVALID_UTF8 = 101,
     /// A bug in libauthjs (a Rust panic, caught before it reached the caller).
     AUTHJS_ERR_INTERNAL = 102,
+    /// This build of libauthjs lacks the feature the function needs (the
+    /// `authjs_token_*` functions need the Cargo feature `jwt`).
+    AUTHJS_ERR_UNSUPPORTED = 103,
 }
 
 /// The numbers of the core's error kinds; 100 and above belong to the C layer.
@@ -55,7 +64,7 @@ const KIND_RANGE: std::ops::Range<u32> = 1..100;
 
 impl AuthjsStatus {
     /// Every status, in numeric order.
-    pub const ALL: [AuthjsStatus; 14] = [
+    pub const ALL: [AuthjsStatus; 17] = [
         AuthjsStatus::AUTHJS_OK,
         AuthjsStatus::AUTHJS_ERR_INVALID_ARGUMENT,
         AuthjsStatus::AUTHJS_ERR_NETWORK,
@@ -67,9 +76,12 @@ impl AuthjsStatus {
         AuthjsStatus::AUTHJS_ERR_UNKNOWN_PROVIDER,
         AuthjsStatus::AUTHJS_ERR_UNSUPPORTED_PROVIDER,
         AuthjsStatus::AUTHJS_ERR_IO,
+        AuthjsStatus::AUTHJS_ERR_TOKEN_INVALID,
+        AuthjsStatus::AUTHJS_ERR_TOKEN_EXPIRED,
         AuthjsStatus::AUTHJS_ERR_NULL_ARGUMENT,
         AuthjsStatus::AUTHJS_ERR_INVALID_UTF8,
         AuthjsStatus::AUTHJS_ERR_INTERNAL,
+        AuthjsStatus::AUTHJS_ERR_UNSUPPORTED,
     ];
 
     /// The status of a core error kind: the same number (the kind table in

@@ -332,6 +332,8 @@ for i in "${!NAMES[@]}"; do
   summary="$summary ${NAMES[$i]}=$url"
 done
 export AUTHJS_TEST_CA="$CERT_DIR/ca.pem"
+# The servers' AUTH_SECRET / NEXTAUTH_SECRET, for the token tests (tests/tokens.rs).
+export AUTHJS_TEST_V4_SECRET="$V4_SECRET" AUTHJS_TEST_V5_SECRET="$V5_SECRET"
 export AUTHJS_TEST_LOG_DIR="$TMP_DIR" # <name>.log
 log "servers ready after ${SECONDS}s:$summary"
 

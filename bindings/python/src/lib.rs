@@ -14,6 +14,7 @@
 //! `gil_used = false`.
 
 mod interruptible;
+mod token;
 mod watch;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeEncodeError};
@@ -1156,5 +1157,6 @@ fn _authjs(m: &Bound<'_, PyModule>) -> PyResult<()> {
     register_parity(m)?;
     register_cookie_formats(m)?;
     register_pool(m)?;
+    token::register(m)?;
     Ok(())
 }

@@ -29,6 +29,8 @@ ALL = [
     (authjs.UnknownProviderError, "unknown_provider"),
     (authjs.UnsupportedProviderError, "unsupported_provider"),
     (authjs.CookieFileError, "io"),
+    (authjs.TokenInvalidError, "token_invalid"),
+    (authjs.TokenExpiredError, "token_expired"),
 ]
 
 

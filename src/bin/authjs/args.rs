@@ -24,6 +24,9 @@ pub fn exit_status_help() -> String {
 
 Environment:
   AUTH_URL, NEXTAUTH_URL   default for --url (in that order)
+  AUTH_SECRET, NEXTAUTH_SECRET
+                           the secret(s) of `token decode|mint` (in that order;
+                           comma-separated for rotation, the first encrypts)
   AUTHJS_JAR               default for --jar
   XDG_STATE_HOME           where the default cookie jars live ($XDG_STATE_HOME/authjs/,
                            else ~/.local/state/authjs/)",
@@ -307,6 +310,61 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<CookiesAction>,
     },
+
+    /// Decode or mint Auth.js session tokens with the app's secret (trusted backends
+    /// and tests only; docs/tokens.md). The secret comes from $AUTH_SECRET, then
+    /// $NEXTAUTH_SECRET (new,old for rotation) or --secret-file, never argv
+    #[command(after_help = "Examples:\n  \
+        echo \"$COOKIE_HEADER\" | AUTH_SECRET=... authjs token decode\n  \
+        echo '{\"name\":\"Test\",\"email\":\"t@example.com\",\"sub\":\"1\"}' \\\n    \
+        | authjs token mint --url http://127.0.0.1:3000 > cookie.txt\n  \
+        curl -H \"Cookie: $(cat cookie.txt)\" http://127.0.0.1:3000/api/me")]
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenAction {
+    /// Read a Cookie header (or `Authorization: Bearer ...`, or a bare token) on stdin
+    /// and print the session token's claims as JSON (chunks joined, exp/nbf checked)
+    Decode {
+        /// The session cookie's name [default: the one in the header
+        /// (next-auth.session-token, authjs.session-token, __Secure- forms)]
+        #[arg(long, value_name = "NAME")]
+        cookie_name: Option<String>,
+        /// Read the secret(s) from FILE (one per line, first encrypts) instead of the
+        /// environment
+        #[arg(long, value_name = "FILE")]
+        secret_file: Option<PathBuf>,
+    },
+    /// Read claims JSON on stdin and print a session cookie the server accepts
+    Mint {
+        /// The session cookie's name [default: with --url, the name the server uses,
+        /// learned with one request]
+        #[arg(long, value_name = "NAME")]
+        cookie_name: Option<String>,
+        /// Read the secret(s) from FILE (one per line, first encrypts) instead of the
+        /// environment
+        #[arg(long, value_name = "FILE")]
+        secret_file: Option<PathBuf>,
+        /// header: a Cookie header value (`name=value`, or `name.0=...; name.1=...`);
+        /// set-cookie: Set-Cookie values, one per line; playwright: a storageState
+        /// (needs --url)
+        #[arg(long, value_enum, value_name = "FORMAT", default_value = "header")]
+        format: MintFormat,
+        /// Lifetime in seconds when the claims have no `exp` [default: 30 days]
+        #[arg(long, value_name = "SECS")]
+        max_age: Option<u64>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MintFormat {
+    Header,
+    SetCookie,
+    Playwright,
 }
 
 #[derive(Subcommand, Debug)]

@@ -30,6 +30,11 @@ __all__ = [
     "client_load_cookies_as",
     "client_user",
     "client_lookup",
+    "token_decode",
+    "token_mint",
+    "token_cookie_name",
+    "TOKEN_CLOCK_TOLERANCE",
+    "SESSION_COOKIE_NAMES",
 ]
 
 __version__: str
@@ -205,3 +210,20 @@ def client_user(client: Client, cookie_header: Optional[str] = None) -> Client: 
 def client_lookup(
     client: Client, cookie_header: Optional[str]
 ) -> Tuple[Optional[_SessionDict], list[str]]: ...
+
+# Session tokens (src/token.rs, authjs.tokens).
+TOKEN_CLOCK_TOLERANCE: float
+SESSION_COOKIE_NAMES: list[str]
+
+def token_decode(
+    value: str, secret: Union[str, list[str]], cookie_name: Optional[str] = None
+) -> Tuple[str, dict[str, Any]]: ...
+def token_mint(
+    claims: Mapping[str, Any],
+    secret: Union[str, list[str]],
+    cookie_name: str,
+    max_age: Optional[float] = None,
+    url: Optional[str] = None,
+    secure: bool = False,
+) -> dict[str, Any]: ...
+def token_cookie_name(client: Client) -> str: ...

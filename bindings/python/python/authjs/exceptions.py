@@ -33,6 +33,8 @@ __all__ = [
     "UnknownProviderError",
     "UnsupportedProviderError",
     "CookieFileError",
+    "TokenInvalidError",
+    "TokenExpiredError",
 ]
 
 
@@ -182,3 +184,18 @@ class CookieFileError(AuthjsError, OSError):
         state = super()._state()
         state["errno"] = self.errno
         return state
+
+
+class TokenInvalidError(AuthjsError, ValueError):
+    """A session token is unusable: malformed, of an unsupported ``alg``/``enc``,
+    encrypted with another secret or for another cookie name, or tampered with (the
+    last two cannot be told apart, by design)."""
+
+    KIND = "token_invalid"
+
+
+class TokenExpiredError(AuthjsError):
+    """A session token decrypted, but its ``exp`` has passed or its ``nbf`` has not
+    come (beyond the 15 s clock tolerance)."""
+
+    KIND = "token_expired"
