@@ -100,3 +100,33 @@ def test_fastapi_dependency_reads_cookie_then_bearer(server: Server) -> None:
     assert dep(_Request(cookie="x=1")) is None
     assert tokens.CLOCK_TOLERANCE == 15
     assert "authjs.session-token" in tokens.SESSION_COOKIE_NAMES
+
+
+def test_fastapi_dependency_in_a_real_app_answers_401_without_a_token(server: Server) -> None:
+    """The dependency inside a real FastAPI app (FastAPI and Starlette are pinned in the
+    test venv): a valid cookie reaches the route, none or a bad one is 401."""
+    from fastapi import Depends, FastAPI
+    from starlette.requests import Request
+
+    app = FastAPI()
+    dep = tokens.fastapi_dependency(secret(server))
+
+    @app.get("/who")
+    def who(claims: Any = Depends(dep)) -> Any:
+        return {"email": claims["email"]}
+
+    route = next(r for r in app.routes if getattr(r, "path", None) == "/who")
+    solved = route.dependant.dependencies[0].call  # type: ignore[attr-defined]
+    assert solved is dep
+
+    def request(cookie: str) -> Request:
+        return Request({"type": "http", "method": "GET", "path": "/who",
+                        "headers": [(b"cookie", cookie.encode())] if cookie else []})
+
+    from fastapi import HTTPException
+
+    assert dep(request(server.signed_in("alice").cookie_header()))["email"] == "alice@example.com"
+    for cookie in ("", f"{cookie_name(server)}=garbage", "x=1"):
+        with pytest.raises(HTTPException) as e:
+            dep(request(cookie))
+        assert e.value.status_code == 401
