@@ -77,6 +77,10 @@ fn version_macros_match_cargo_toml() {
         ("AUTHJS_VERSION_MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
         ("AUTHJS_VERSION_MINOR", env!("CARGO_PKG_VERSION_MINOR")),
         ("AUTHJS_VERSION_PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+        (
+            "AUTHJS_VERSION",
+            concat!('"', env!("CARGO_PKG_VERSION"), '"'),
+        ),
     ] {
         assert_eq!(
             define(&header, name).as_deref(),
