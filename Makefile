@@ -6,12 +6,14 @@
 #   make bench    benchmarks (see docs/benchmarks.md)
 #   make fuzz     every fuzz target for FUZZ_SECONDS each (default 30; see docs/fuzzing.md)
 #   make install PREFIX=/usr/local   libauthjs.{so,a}, headers, pkg-config, CMake config
+#   make dist     the release artefacts in dist/: crate, C/C++ archive, Python sdist + wheel
+#   make dist-check   each artefact installed and used from a clean place (servers started)
 
 PREFIX ?= /usr/local
 
 FUZZ_SECONDS ?= 30
 
-.PHONY: all build test test-rust test-c test-python demo bench fuzz install lint fmt
+.PHONY: all build test test-rust test-c test-python demo bench fuzz install lint fmt dist dist-check
 
 all: build
 
@@ -38,6 +40,12 @@ bench:
 
 fuzz:
 	bash scripts/fuzz.sh "$(FUZZ_SECONDS)"
+
+dist:
+	bash scripts/dist.sh
+
+dist-check:
+	bash tests/servers/with-servers.sh bash scripts/dist-check.sh
 
 install:
 	bash scripts/install.sh "$(PREFIX)"
