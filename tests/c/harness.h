@@ -157,4 +157,21 @@ static inline char *wait_for_file(const char *path, long timeout_ms) {
     }
 }
 
+/* A client for `url`, trusting the extra CA file `ca` when it is not NULL, with the
+ * further JSON option members `extra` (e.g. "\"timeoutMs\": 500", or ""). The one
+ * place the test programs build client options. Records a failure when it fails. */
+static inline AuthjsClient *harness_client(const char *url, const char *ca, const char *extra) {
+    char options[16384];
+    AuthjsClient *c;
+    if (ca != NULL) {
+        snprintf(options, sizeof options, "{\"caCertFile\": \"%s\"%s%s}", ca,
+                 extra[0] ? ", " : "", extra);
+    } else {
+        snprintf(options, sizeof options, "{%s}", extra);
+    }
+    c = authjs_client_new(url, options);
+    CHECK(c != NULL, "authjs_client_new(%s, %s)", url, options);
+    return c;
+}
+
 #endif /* AUTHJS_TEST_HARNESS_H */

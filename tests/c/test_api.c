@@ -18,17 +18,7 @@ static const char *ALICE = "{\"username\": \"alice\", \"password\": \"alice-pass
 /* Client options for this server (the CA when it is the https one), plus `extra`
  * (a JSON fragment without braces, may be empty). */
 static AuthjsClient *new_client(const char *extra) {
-    char options[16384];
-    AuthjsClient *c;
-    if (ca_file != NULL) {
-        snprintf(options, sizeof options, "{\"caCertFile\": \"%s\"%s%s}", ca_file,
-                 extra[0] ? ", " : "", extra);
-    } else {
-        snprintf(options, sizeof options, "{%s}", extra);
-    }
-    c = authjs_client_new(base_url, options);
-    CHECK(c != NULL, "authjs_client_new(%s, %s)", base_url, options);
-    return c;
+    return harness_client(base_url, ca_file, extra);
 }
 
 static int sign_in_alice(AuthjsClient *c) {

@@ -14,16 +14,7 @@ static const char *ca_file;
 static const char *CAROL = "{\"username\": \"carol\", \"password\": \"carol-password\"}";
 
 static AuthjsClient *new_client(void) {
-    char options[4096];
-    AuthjsClient *c;
-    if (ca_file != NULL) {
-        snprintf(options, sizeof options, "{\"caCertFile\": \"%s\"}", ca_file);
-    } else {
-        snprintf(options, sizeof options, "{}");
-    }
-    c = authjs_client_new(base_url, options);
-    CHECK(c != NULL, "authjs_client_new(%s)", base_url);
-    return c;
+    return harness_client(base_url, ca_file, "");
 }
 
 /* True when `c`'s session is carol's. */

@@ -15,16 +15,7 @@ static const char *base_url;
 static const char *ca_file;
 
 static AuthjsClient *new_client(void) {
-    char options[4096];
-    AuthjsClient *c;
-    if (ca_file != NULL) {
-        snprintf(options, sizeof options, "{\"caCertFile\": \"%s\"}", ca_file);
-    } else {
-        snprintf(options, sizeof options, "{}");
-    }
-    c = authjs_client_new(base_url, options);
-    CHECK(c != NULL, "authjs_client_new(%s)", base_url);
-    return c;
+    return harness_client(base_url, ca_file, "");
 }
 
 static void test_without_jwt(void) {
