@@ -17,7 +17,8 @@
 #
 # Needs AUTHJS_TEST_V4_URL, AUTHJS_TEST_V5_URL, AUTHJS_TEST_V5_TLS_URL and AUTHJS_TEST_CA
 # (tests/servers/with-servers.sh sets them), and cc, c++, pkg-config, cmake, readelf,
-# nm, tar, sha256sum. Reads ${AUTHJS_DIST_DIR:-dist}/authjs-$VERSION-$TARGET.tar.gz.
+# nm, tar, sha256sum (no cargo; rustc only if present, to name $TARGET). Reads
+# ${AUTHJS_DIST_DIR:-dist}/authjs-$VERSION-$TARGET.tar.gz and its .sha256.
 # Prints one line per check and "C archive checks: N passed, M failed" last; exits 2
 # when something it needs is missing, 1 on any failed check.
 set -euo pipefail
@@ -34,7 +35,7 @@ die() {
 for var in AUTHJS_TEST_V4_URL AUTHJS_TEST_V5_URL AUTHJS_TEST_V5_TLS_URL AUTHJS_TEST_CA; do
   [ -n "${!var:-}" ] || die "$var is not set: run me as 'bash tests/servers/with-servers.sh bash scripts/dist-check-c.sh'"
 done
-for tool in "$CC" "$CXX" pkg-config cmake readelf nm tar sha256sum rustc; do
+for tool in "$CC" "$CXX" pkg-config cmake readelf nm tar sha256sum; do
   command -v "$tool" >/dev/null 2>&1 || die "'$tool' is required (Debian: build-essential pkg-config cmake binutils)"
 done
 
@@ -43,7 +44,18 @@ VERSION="$(sed -n 's/^version = "\([^"]*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1
 MAJOR="${VERSION%%.*}"
 MINOR="${VERSION#*.}"; MINOR="${MINOR%%.*}"
 PATCH="${VERSION##*.}"; PATCH="${PATCH%%[-+]*}"
-TARGET="$(rustc -vV | sed -n 's/^host: //p')"
+# The target is rustc's host triple, as in scripts/dist-c.sh; without rustc (a machine
+# that only uses the archive), the one C archive of this version in the directory.
+if command -v rustc >/dev/null 2>&1; then
+  TARGET="$(rustc -vV | sed -n 's/^host: //p')"
+else
+  shopt -s nullglob
+  FOUND=("$DIST_DIR/authjs-$VERSION-"*.tar.gz)
+  shopt -u nullglob
+  [ "${#FOUND[@]}" = 1 ] || die "no rustc to name the target, and ${#FOUND[@]} archives match $DIST_DIR/authjs-$VERSION-*.tar.gz (want 1; scripts/dist-c.sh makes it)"
+  TARGET="$(basename "${FOUND[0]}" .tar.gz)"
+  TARGET="${TARGET#"authjs-$VERSION-"}"
+fi
 NAME="authjs-$VERSION-$TARGET"
 ARCHIVE="$DIST_DIR/$NAME.tar.gz"
 [ -f "$ARCHIVE" ] || die "$ARCHIVE is missing: make it with 'bash scripts/dist-c.sh' (or 'make dist')"
@@ -103,6 +115,8 @@ if ! tar -xzf "$ARCHIVE" -C "$WORK/unpacked" >"$WORK/tar.log" 2>&1; then
   exit 1
 fi
 TOPS="$(ls -A "$WORK/unpacked")"
+OWNERS="$(tar -tvzf "$ARCHIVE" | awk '{print $2}' | sort -u | tr '\n' ' ')"
+if [ "$OWNERS" = "0/0 " ]; then ok "every entry is owned by 0/0"; else fail "entry owners: $OWNERS(want 0/0)"; fi
 if [ "$TOPS" = "$NAME" ]; then ok "one top directory $NAME/"; else fail "top directories: $(echo "$TOPS" | tr '\n' ' ')"; fi
 [ -d "$WORK/unpacked/$NAME" ] || die "the archive has no $NAME/ directory; nothing more to check"
 # The tree is used from somewhere it was not unpacked to: pkg-config and CMake files
