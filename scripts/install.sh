@@ -11,6 +11,14 @@
 #
 # DESTDIR is honoured for staged installs (files go to $DESTDIR$PREFIX, paths inside
 # them say $PREFIX). CARGO and CARGO_TARGET_DIR are honoured too.
+#
+# AUTHJS_RELOCATABLE=1 writes `prefix=${pcfiledir}/../..` into authjs.pc instead of
+# PREFIX, so that the tree works wherever it is moved (the release archive,
+# scripts/dist-c.sh). The default stays an absolute prefix: pkg-config computes
+# ${pcfiledir} from where it found the file, which is wrong when a system symlinks .pc
+# files into its search path, and pkgconf prepends PKG_CONFIG_SYSROOT_DIR to it a second
+# time in cross builds. The CMake files are relocatable either way (computed from their
+# own location).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +36,14 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 VERSION="$(sed -n 's/^version = "\([^"]*\)"/\1/p' "$ROOT/Cargo.toml" | head -n 1)"
 MAJOR="${VERSION%%.*}"
 MINOR="${VERSION#*.}"; MINOR="${MINOR%%.*}"
+
+# The prefix line of authjs.pc (see the header comment).
+case "${AUTHJS_RELOCATABLE:-0}" in
+  # shellcheck disable=SC2016 # ${pcfiledir} is for pkg-config to expand
+  1) PC_PREFIX='${pcfiledir}/../..' ;;
+  0) PC_PREFIX="$PREFIX" ;;
+  *) echo "install.sh: AUTHJS_RELOCATABLE must be 0 or 1, not '$AUTHJS_RELOCATABLE'" >&2; exit 2 ;;
+esac
 
 # The C libraries need only the `capi` feature (not the CLI's dependencies);
 # AUTHJS_FEATURES adds more, e.g. AUTHJS_FEATURES=jwt for the authjs_token_* functions
@@ -62,7 +78,7 @@ install -m 0644 "$TARGET_DIR/release/libauthjs.a" "$LIBDIR/libauthjs.a"
 install -m 0644 "$ROOT/include/authjs.h" "$ROOT/include/authjs.hpp" "$INCDIR/"
 
 subst() { # template output
-  sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$MAJOR|g" \
+  sed -e "s|@PC_PREFIX@|$PC_PREFIX|g" -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" -e "s|@MAJOR@|$MAJOR|g" \
     -e "s|@MINOR@|$MINOR|g" -e "s|@NATIVE_STATIC_LIBS@|$NATIVE_STATIC_LIBS|g" \
     -e "s|@CMAKE_NATIVE_STATIC_LIBS@|$CMAKE_NATIVE_STATIC_LIBS|g" \
     -e "s|@SIZEOF_VOID_P@|$SIZEOF_VOID_P|g" "$1" > "$2"
