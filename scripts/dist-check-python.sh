@@ -2,7 +2,8 @@
 # Checks the Python distributions that scripts/dist-python.sh wrote into
 # ${AUTHJS_DIST_DIR:-dist}/, one line per check, and exits non-zero when any fails:
 #
-#   - the wheel: its tag (cp39-abi3), its files (the package's .py/.pyi/py.typed, the one
+#   - the wheel: its tag (cp39-abi3, manylinux2014 unless AUTHJS_PY_COMPAT=native, and at
+#     most glibc 2.17 symbol versions in the extension), its files (the package's .py/.pyi/py.typed, the one
 #     extension, the .dist-info; nothing else), Metadata Version = the Cargo.toml version,
 #     both license files, an extension without libauthjs's C symbols or soname, and
 #     abi3audit (the extension uses only the limited API of CPython 3.9);
@@ -18,7 +19,7 @@
 #   bash scripts/dist-python.sh
 #   bash tests/servers/with-servers.sh bash scripts/dist-check-python.sh
 #
-# and python3 (>= 3.9, with venv), binutils (nm, readelf), network access to PyPI
+# and python3 (>= 3.9, with venv), binutils (nm, readelf, objdump), network access to PyPI
 # (abi3audit and mypy, pinned; abi3audit goes into $CARGO_TARGET_DIR/dist-check-venv). Exit 2: the servers'
 # variables or the artefacts are missing.
 set -euo pipefail
@@ -83,14 +84,20 @@ if ! "$TOOLS/bin/python" -c 'import sys; from importlib.metadata import version;
 fi
 log "tools ready: abi3audit $ABI3AUDIT_VERSION ($((SECONDS - t0)) s)"
 
-# 1. The wheel, unpacked: its tag, files and metadata.
+# 1. The wheel, unpacked: its tag, files and metadata. scripts/dist-python.sh builds
+# manylinux2014 (with zig) unless AUTHJS_PY_COMPAT=native, whose tag this machine's
+# glibc decides.
+case "${AUTHJS_PY_COMPAT:-manylinux2014}" in
+  manylinux2014) EXPECTED_PLATFORM="manylinux2014_x86_64" GLIBC_MAX="2.17" ;;
+  *) EXPECTED_PLATFORM="" GLIBC_MAX="" ;;
+esac
 t0=$SECONDS
 UNPACKED="$WORK/wheel"
-"$TOOLS/bin/python" - "$WHEEL" "$UNPACKED" "$VERSION" "$ROOT/bindings/python/README.md" <<'PY' || failures=$((failures + $?))
+"$TOOLS/bin/python" - "$WHEEL" "$UNPACKED" "$VERSION" "$ROOT/bindings/python/README.md" "$EXPECTED_PLATFORM" <<'PY' || failures=$((failures + $?))
 import fnmatch, sys, zipfile
 from email.parser import HeaderParser
 
-wheel, dest, version, readme = sys.argv[1:]
+wheel, dest, version, readme = sys.argv[1:5]
 failures = 0
 
 
@@ -143,8 +150,13 @@ with zipfile.ZipFile(wheel) as whl:
 
     wh = HeaderParser().parsestr(read(f"{info}/WHEEL"))
     tags = wh.get_all("Tag") or []
-    check(len(tags) == 1 and tags[0].startswith("cp39-abi3-") and wheel.endswith(f"-{tags[0]}.whl"),
+    # One tag per platform alias (manylinux2014 is also manylinux_2_17); the file name
+    # joins the platforms with dots.
+    platforms = [t[len("cp39-abi3-"):] for t in tags if t.startswith("cp39-abi3-")]
+    check(tags and len(platforms) == len(tags) and wheel.endswith(f"-cp39-abi3-{'.'.join(platforms)}.whl"),
           f"WHEEL Tag {tags} (cp39-abi3, as in the file name)")
+    expected = sys.argv[5] if len(sys.argv) > 5 else ""
+    check(not expected or expected in platforms, f"platform tag {expected or '(any)'} among {platforms}")
     check(wh.get("Root-Is-Purelib") == "false", f"WHEEL Root-Is-Purelib {wh.get('Root-Is-Purelib')}")
     ep = read(f"{info}/entry_points.txt")
     check("[pytest11]" in ep and "authjs.pytest_plugin" in ep, "entry_points.txt: the pytest11 plugin")
@@ -162,6 +174,15 @@ if [ -f "$EXT" ]; then
     fail "the extension names libauthjs (soname or NEEDED)"
   else
     pass "the extension has no libauthjs soname and needs no libauthjs ($(readelf -d "$EXT" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' '))"
+  fi
+  # The glibc versions the extension needs, independently of maturin's own audit.
+  glibc_max="$(objdump -T "$EXT" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)"
+  if [ -z "$GLIBC_MAX" ]; then
+    pass "the extension needs glibc $glibc_max at most"
+  elif [ "$(printf '%s\n%s\n' "$glibc_max" "$GLIBC_MAX" | sort -V | tail -n 1)" = "$GLIBC_MAX" ]; then
+    pass "the extension needs glibc $glibc_max at most (manylinux2014 allows $GLIBC_MAX)"
+  else
+    fail "the extension needs glibc $glibc_max, newer than manylinux2014's $GLIBC_MAX"
   fi
   if readelf -S "$EXT" | grep -q '\.debug_'; then
     fail "the extension carries debug sections (not stripped)"
@@ -244,10 +265,10 @@ if clean "$PY" -m pip install -q --no-index --only-binary :all: --no-cache-dir "
 else
   fail "pip install of the wheel into a new venv"
 fi
-where="$(clean "$PY" -c 'import authjs, authjs._authjs as m; print(authjs.__version__, m.__file__)' 2>&1)" || true
+where="$(clean "$PY" -c 'import authjs, authjs._authjs as m, importlib.metadata as md; print(authjs.__version__, md.version("authjs"), m.__file__)' 2>&1)" || true
 case "$where" in
-  "$VERSION $VENV/lib/python"*"/site-packages/authjs/_authjs.abi3.so")
-    pass "import authjs: version $VERSION, the extension from the venv's site-packages" ;;
+  "$VERSION $VERSION $VENV/lib/python"*"/site-packages/authjs/_authjs.abi3.so")
+    pass "import authjs: authjs.__version__ and the installed metadata $VERSION, the extension from the venv's site-packages" ;;
   *) fail "import authjs in the clean venv: $where" ;;
 esac
 log "clean venv and install: $((SECONDS - t0)) s"

@@ -5,14 +5,18 @@
 #   authjs-$VERSION-cp39-abi3-<platform>.whl   the abi3 wheel, built FROM that sdist
 #
 # The wheel is built from the unpacked sdist, never from the checkout, so a successful run
-# proves that the sdist builds from itself. Release mode, stripped, abi3 (CPython >= 3.9);
-# the platform tag is the manylinux policy maturin's audit proves from the extension's
-# glibc symbol versions (docs/packaging.md, "Python wheel and sdist"). `twine check`
-# then validates both files' metadata and that the README renders.
+# proves that the sdist builds from itself. Release mode, stripped, abi3 (CPython >= 3.9),
+# linked with zig against glibc 2.17 stubs: manylinux2014 (manylinux_2_17), which
+# maturin's audit of the extension's symbol versions confirms or refuses
+# (docs/packaging.md, "Python wheel and sdist", says why and what it costs).
+# AUTHJS_PY_COMPAT=native links with the system toolchain instead: no zig download, and
+# the tag is then what this machine's glibc allows (manylinux_2_34 on Debian 12).
+# `twine check` then validates both files' metadata and that the README renders.
 #
 # Needs: python3 (>= 3.9, with venv), cargo/rustc, network access to PyPI the first time
-# (maturin and twine, pinned, go into a private venv: $CARGO_TARGET_DIR/dist-venv).
-# No test server. Reuses $CARGO_TARGET_DIR (default: ./target) as the build cache.
+# (maturin, twine, trove-classifiers and ziglang, pinned, go into a private venv:
+# $CARGO_TARGET_DIR/dist-venv; ziglang is 410 MB installed). No test server. Reuses
+# $CARGO_TARGET_DIR (default: ./target) as the build cache.
 #
 #   bash scripts/dist-python.sh
 #
@@ -29,6 +33,17 @@ MATURIN_VERSION="1.16.0"
 TWINE_VERSION="7.0.0"
 # PyPI's list of classifiers: an unknown one would be refused at upload.
 TROVE_VERSION="2026.9.21.13"
+# zig as the linker (maturin --zig): glibc 2.17 stubs, so the wheel is manylinux2014.
+ZIGLANG_VERSION="0.17.0"
+COMPAT="${AUTHJS_PY_COMPAT:-manylinux2014}"
+case "$COMPAT" in
+  manylinux2014) ;;
+  native) ;;
+  *)
+    log "AUTHJS_PY_COMPAT=$COMPAT: use manylinux2014 (the default, with zig) or native"
+    exit 2
+    ;;
+esac
 
 VERSION="$(sed -n 's/^version = "\([^"]*\)"/\1/p' Cargo.toml | head -n 1)"
 if [ -z "$VERSION" ]; then
@@ -57,21 +72,24 @@ if [ ! -x "$VENV/bin/python" ]; then
   log "creating the build venv $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" - "$MATURIN_VERSION" "$TWINE_VERSION" "$TROVE_VERSION" <<'PY'; then
+tools=("maturin==$MATURIN_VERSION" "twine==$TWINE_VERSION" "trove-classifiers==$TROVE_VERSION")
+if [ "$COMPAT" = manylinux2014 ]; then
+  tools+=("ziglang==$ZIGLANG_VERSION")
+fi
+if ! "$VENV/bin/python" - "${tools[@]}" <<'PY'; then
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
 try:
-    ok = [version(n) for n in ("maturin", "twine", "trove-classifiers")] == sys.argv[1:]
+    ok = all(version(name) == want for name, want in (t.split("==") for t in sys.argv[1:]))
 except PackageNotFoundError:
     ok = False
 sys.exit(0 if ok else 1)
 PY
-  "$VENV/bin/python" -m pip install -q "maturin==$MATURIN_VERSION" "twine==$TWINE_VERSION" \
-    "trove-classifiers==$TROVE_VERSION"
+  "$VENV/bin/python" -m pip install -q "${tools[@]}"
 fi
 MATURIN="$VENV/bin/maturin"
-log "build tools ready: maturin $MATURIN_VERSION, twine $TWINE_VERSION ($((SECONDS - t0)) s)"
+log "build tools ready: ${tools[*]} ($((SECONDS - t0)) s)"
 
 # Only this version's Python artefacts are replaced; the C archive and the crate
 # (other scripts) stay.
@@ -132,9 +150,15 @@ with tempfile.TemporaryDirectory(dir=os.path.dirname(dest)) as tmp:
             os.rmdir(dirpath)
 PY
 # The sdist's pyproject.toml is at its top and names the manifest (bindings/python).
+if [ "$COMPAT" = manylinux2014 ]; then
+  compat_args=(--zig --compatibility manylinux2014)
+else
+  compat_args=()
+fi
 (
   cd "$BUILD"
-  "$MATURIN" build --release --strip --out "$DIST" >&2
+  # maturin runs zig as `python -m ziglang` with the python it finds first on PATH.
+  PATH="$VENV/bin:$PATH" "$MATURIN" build --release --strip "${compat_args[@]}" --out "$DIST" >&2
 )
 shopt -s nullglob
 wheels=("$DIST"/authjs-"$VERSION"-cp39-abi3-*.whl)
@@ -144,7 +168,7 @@ if [ "${#wheels[@]}" -ne 1 ]; then
   exit 1
 fi
 WHEEL="${wheels[0]}"
-log "wheel $(basename "$WHEEL"): $(($(stat -c %s "$WHEEL") / 1024)) KiB ($((SECONDS - t0)) s, from the sdist)"
+log "wheel $(basename "$WHEEL"): $(($(stat -c %s "$WHEEL") / 1024)) KiB ($((SECONDS - t0)) s, from the sdist, $COMPAT)"
 
 # 3. The metadata PyPI would see, and the README rendered as PyPI renders it.
 t0=$SECONDS
