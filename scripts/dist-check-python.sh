@@ -2,9 +2,10 @@
 # Checks the Python distributions that scripts/dist-python.sh wrote into
 # ${AUTHJS_DIST_DIR:-dist}/, one line per check, and exits non-zero when any fails:
 #
-#   - the wheel: its tag (cp39-abi3, manylinux2014 unless AUTHJS_PY_COMPAT=native, and at
-#     most glibc 2.17 symbol versions in the extension), its files (the package's .py/.pyi/py.typed, the one
-#     extension, the .dist-info; nothing else), Metadata Version = the Cargo.toml version,
+#   - the wheel: its tag (cp39-abi3; manylinux2014 and at most glibc 2.17 symbol versions
+#     in the extension, unless AUTHJS_PY_COMPAT=native), its files (the package's
+#     .py/.pyi/py.typed, the one extension, the .dist-info; nothing else), Metadata
+#     Version = the Cargo.toml version,
 #     both license files, an extension without libauthjs's C symbols or soname, and
 #     abi3audit (the extension uses only the limited API of CPython 3.9);
 #   - the sdist: its version, its license files, the sources it builds from;
@@ -19,9 +20,9 @@
 #   bash scripts/dist-python.sh
 #   bash tests/servers/with-servers.sh bash scripts/dist-check-python.sh
 #
-# and python3 (>= 3.9, with venv), binutils (nm, readelf, objdump), network access to PyPI
-# (abi3audit and mypy, pinned; abi3audit goes into $CARGO_TARGET_DIR/dist-check-venv). Exit 2: the servers'
-# variables or the artefacts are missing.
+# and python3 (>= 3.9, with venv), binutils (nm, readelf, objdump), network access to
+# PyPI (abi3audit and mypy, pinned; abi3audit goes into $CARGO_TARGET_DIR/dist-check-venv).
+# Exit 2: the servers' variables or the artefacts are missing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
