@@ -12,12 +12,34 @@
 # Debian's chromium and chromium-driver (the browser tests; $AUTHJS_TEST_CHROMIUM and
 # $AUTHJS_TEST_CHROMEDRIVER name other binaries).
 # The venv lives in $AUTHJS_PY_VENV (default: <cargo target dir>/python-test-venv).
+# AUTHJS_PY_WHEEL=dist/authjs-<version>-cp39-abi3-<platform>.whl tests that wheel (as
+# scripts/dist-python.sh built it) instead of building ./bindings/python: CI builds the
+# extension once, and the suite runs against the artefact that ships.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# A relative AUTHJS_PY_WHEEL is relative to the caller's directory.
+if [ -n "${AUTHJS_PY_WHEEL:-}" ] && [ "${AUTHJS_PY_WHEEL#/}" = "$AUTHJS_PY_WHEEL" ]; then
+  AUTHJS_PY_WHEEL="$PWD/$AUTHJS_PY_WHEEL"
+fi
 cd "$ROOT"
 
 log() { echo "test-python.sh: $*" >&2; }
+
+# The wheel to test, when one is given (checked before the long tool install).
+if [ -n "${AUTHJS_PY_WHEEL:-}" ]; then
+  case "$AUTHJS_PY_WHEEL" in
+    *.whl) ;;
+    *)
+      log "AUTHJS_PY_WHEEL=$AUTHJS_PY_WHEEL is not a .whl file"
+      exit 2
+      ;;
+  esac
+  if [ ! -f "$AUTHJS_PY_WHEEL" ]; then
+    log "AUTHJS_PY_WHEEL names $AUTHJS_PY_WHEEL, which does not exist (scripts/dist-python.sh makes it)"
+    exit 2
+  fi
+fi
 
 # Pinned tools (all exist on PyPI; maturin >= 1.9.4 is what pyo3 0.30 expects).
 MATURIN_VERSION="1.16.0"
@@ -87,11 +109,17 @@ t0=$SECONDS
   "flask==$FLASK_VERSION" "werkzeug==$WERKZEUG_VERSION"
 log "tools ready ($((SECONDS - t0)) s)"
 
-# The package, exactly as a user installs it (build isolation on: the build backend
-# comes from pyproject.toml, not from this venv).
+# The package, exactly as a user installs it: the wheel named by AUTHJS_PY_WHEEL, or
+# else built from ./bindings/python (build isolation on: the build backend comes from
+# pyproject.toml, not from this venv).
 t0=$SECONDS
-"$PY" -m pip install -q --force-reinstall --no-deps ./bindings/python
-log "pip install ./bindings/python: $((SECONDS - t0)) s"
+if [ -n "${AUTHJS_PY_WHEEL:-}" ]; then
+  "$PY" -m pip install -q --force-reinstall --no-deps --no-index "$AUTHJS_PY_WHEEL"
+  log "pip install $(basename "$AUTHJS_PY_WHEEL"): $((SECONDS - t0)) s"
+else
+  "$PY" -m pip install -q --force-reinstall --no-deps ./bindings/python
+  log "pip install ./bindings/python: $((SECONDS - t0)) s"
+fi
 
 # Import the installed copy, never the source tree.
 cd "$TARGET_DIR"
