@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the C/C++ release archive of libauthjs (issue 18; docs/packaging-c.md):
+# Builds the C/C++ release archive of libauthjs (issue 18; docs/packaging.md):
 #
 #   bash scripts/dist-c.sh          (part of `make dist`; needs no test server)
 #
