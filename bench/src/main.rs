@@ -21,6 +21,11 @@
 //! authjs-bench lookups     --url U [--threads 8] [--per-thread K] [--trials T]
 //!     issue 17: Client::lookup from T threads through one client versus the floor
 //!     with T raw connections, the same Cookie header.
+//! authjs-bench count       --url U --op floor|session|lookup --n N [--warmup W]
+//!     N calls of one operation on this thread and nothing else (no timing, no
+//!     samples): for instruction counts under `valgrind --tool=callgrind`, where the
+//!     difference of two runs (N=1200 and N=200) divided by 1000 is the instructions
+//!     per call (bench/callgrind.sh).
 //! ```
 
 use authjs::{Client, SignInOptions, SignOutOptions};
@@ -143,6 +148,7 @@ fn main() {
         "concurrency" => cmd_concurrency(&opts),
         "pool-memory" => cmd_pool_memory(&opts),
         "lookups" => cmd_lookups(&opts),
+        "count" => cmd_count(&opts),
         _ => usage(),
     };
     println!("{out}");
@@ -150,7 +156,7 @@ fn main() {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: authjs-bench session|calls|concurrency|pool-memory|lookups --url URL [--n N] [...]"
+        "usage: authjs-bench session|calls|concurrency|pool-memory|lookups|count --url URL [--n N] [...]"
     );
     std::process::exit(2)
 }
@@ -688,4 +694,39 @@ fn cmd_lookups(o: &Opts) -> Value {
         "anonymous_lookup_ns": anon,
         "tls_handshakes": authjs::tls_stats().handshakes,
     })
+}
+
+// ----- count: one operation, N times, for instruction counts -------------------------
+
+fn cmd_count(o: &Opts) -> Value {
+    let url = o.url();
+    let n = o.num("n", 1000);
+    let warmup = o.num("warmup", 20);
+    let op = o.0.get("op").cloned().unwrap_or_else(|| usage());
+    let ua = unique_ua("count");
+    let client = signed_in_client(&url, &ua);
+    let cookie = client.cookie_header();
+    let mut f: Box<dyn FnMut()> = match op.as_str() {
+        "floor" => {
+            let mut floor =
+                Floor::new(&host_port(&url), "/api/auth/session", &ua, &cookie).unwrap();
+            Box::new(move || assert_eq!(floor.get().unwrap(), 200))
+        }
+        "session" => Box::new(|| assert!(client.get_session().unwrap().is_some())),
+        "lookup" => {
+            let backend = Client::builder(&url).user_agent(&ua).build().expect("client");
+            Box::new(move || {
+                let found = backend.lookup(&cookie).unwrap();
+                assert!(found.session.is_some() && !found.set_cookies.is_empty());
+            })
+        }
+        _ => usage(),
+    };
+    for _ in 0..warmup {
+        f();
+    }
+    for _ in 0..n {
+        f();
+    }
+    json!({"op": op, "n": n})
 }
