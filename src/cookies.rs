@@ -14,6 +14,7 @@
 use crate::cookie_formats::{self, SameSite};
 use crate::error::{Error, Result};
 use cookie_store::{CookieDomain, CookieExpiration, CookieStore, RawCookie};
+use std::ops::Range;
 use url::Url;
 
 /// At most this many cookies are kept; Auth.js uses fewer than ten.
@@ -105,12 +106,49 @@ impl std::fmt::Debug for CookieInfo {
 /// only while cookies are read or stored, never during network I/O.
 #[derive(Default, Clone)]
 pub(crate) struct Jar {
+    /// The cookies. Changed only through `Jar`'s own methods, which drop
+    /// `header_cache` (readers elsewhere are fine).
     pub(crate) store: CookieStore,
     /// Counts the sign-outs and clears this jar has seen, shared through the cookie
     /// file. A reply to a request sent in an earlier epoch may not store a session
     /// cookie: a session read or update racing a sign-out (in this process or another
     /// one sharing the file) can never bring the session back.
     pub(crate) epoch: u64,
+    header_cache: HeaderCache,
+}
+
+/// The last [`Jar::header_for`] answer (issue 17): a `get_session` asks for the same
+/// URL's header twice (to send, then to check the reply against), and cookie_store's
+/// matching (a hash-map walk, a clock read per cookie, a `Vec`) was ≈ 7,500
+/// instructions each time. Valid while the jar is unchanged (every mutating method
+/// drops it) and until the earliest expiry of any cookie held, after which the set
+/// of matching cookies may differ.
+#[derive(Default)]
+struct HeaderCache(std::cell::RefCell<Option<CachedHeader>>);
+
+struct CachedHeader {
+    /// The request URL up to its path (scheme, host, port and path decide matching;
+    /// the query does not).
+    url: String,
+    header: String,
+    /// The name of each pair of `header` and the range of its value there.
+    pairs: Vec<(String, Range<usize>)>,
+    /// The earliest expiry among the cookies held that had not expired when the
+    /// header was computed.
+    valid_until: Option<time::OffsetDateTime>,
+}
+
+impl Clone for HeaderCache {
+    fn clone(&self) -> HeaderCache {
+        // A clone is usually about to be changed: it recomputes on first use.
+        HeaderCache::default()
+    }
+}
+
+impl HeaderCache {
+    fn clear(&mut self) {
+        *self.0.get_mut() = None;
+    }
 }
 
 /// How [`Jar::store`] treats a reply's cookies.
@@ -212,6 +250,37 @@ impl Jar {
     /// hash map; next-auth ≤ 4.22 joins session chunks in header order, so any other
     /// order silently loses the session there.
     pub fn header_for(&self, url: &Url) -> String {
+        let key = &url[..url::Position::AfterPath];
+        if let Some(c) = self.header_cache.0.borrow().as_ref()
+            && c.url == key
+            && c.valid_until
+                .is_none_or(|t| time::OffsetDateTime::now_utc() < t)
+        {
+            return c.header.clone();
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let (header, pairs) = self.compute_header_for(url);
+        // Cookies expired already are not in the header and stay out of it.
+        let valid_until = self
+            .store
+            .iter_any()
+            .filter_map(|c| match c.expires {
+                CookieExpiration::AtUtc(t) if t > now => Some(t),
+                _ => None,
+            })
+            .min();
+        *self.header_cache.0.borrow_mut() = Some(CachedHeader {
+            url: key.to_string(),
+            header: header.clone(),
+            pairs,
+            valid_until,
+        });
+        header
+    }
+
+    /// The header for `url` and, for each pair in it, the cookie's name and where its
+    /// value lies in the header.
+    fn compute_header_for(&self, url: &Url) -> (String, Vec<(String, Range<usize>)>) {
         let mut pairs: Vec<(&str, &str, usize)> = self
             .store
             .matches(url)
@@ -220,15 +289,18 @@ impl Jar {
             .collect();
         pairs.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| name_order(a.0, b.0)));
         let mut out = String::new();
+        let mut at = Vec::with_capacity(pairs.len());
         for (name, value, _) in pairs {
             if !out.is_empty() {
                 out.push_str("; ");
             }
             out.push_str(name);
             out.push('=');
+            let start = out.len();
             out.push_str(value);
+            at.push((name.to_string(), start..out.len()));
         }
-        out
+        (out, at)
     }
 
     /// Stores the `Set-Cookie` values of a response from `url`, under `policy`.
@@ -268,9 +340,16 @@ impl Jar {
                 out.refused.push(raw.name().to_string());
                 continue;
             }
+            let patch = self.cached_pair_replaced_by(&raw, url);
+            if patch.is_none() {
+                self.header_cache.clear();
+            }
             if self.store.insert_raw(&raw, url).is_ok() {
                 out.changed = true;
                 removed |= removing;
+            }
+            if let Some((host, path)) = patch {
+                self.patch_cached_pair(&host, &path, raw.name(), url);
             }
         }
         if removed {
@@ -278,6 +357,64 @@ impl Jar {
             self.purge_expired();
         }
         out
+    }
+
+    /// When storing `raw` (from a reply to `url`) should only change one value of the
+    /// cached header for `url`: the (host, path) of the cookie it replaces, a host-only
+    /// cookie held unexpired under the same name and path and sent to `url`, whose
+    /// name appears once in the header. A re-issued session cookie (every session
+    /// read) is this case; anything else drops the cache.
+    fn cached_pair_replaced_by(&self, raw: &RawCookie<'_>, url: &Url) -> Option<(String, String)> {
+        let cache = self.header_cache.0.borrow();
+        let cached = cache.as_ref()?;
+        if cached.url != url[..url::Position::AfterPath] || raw.domain().is_some() {
+            return None;
+        }
+        let path = raw.path().filter(|p| p.starts_with('/'))?;
+        let host = url.host_str()?;
+        let held = self.store.get(host, path, raw.name())?;
+        if !held.matches(url) || !matches!(held.domain, CookieDomain::HostOnly(_)) {
+            return None;
+        }
+        let same_name = cached.pairs.iter().filter(|(n, _)| n == raw.name()).count();
+        (same_name == 1).then(|| (host.to_string(), path.to_string()))
+    }
+
+    /// After [`cached_pair_replaced_by`](Self::cached_pair_replaced_by) and the
+    /// insert: puts the cookie's value now into the cached header, or drops the cache
+    /// when the cookie is gone (a deletion) or no longer sent to `url`. The insert
+    /// replaced the cookie found before (or failed and left it): a host-only cookie
+    /// with a path is stored under the request's host, that path and its name.
+    fn patch_cached_pair(&mut self, host: &str, path: &str, name: &str, url: &Url) {
+        let now = time::OffsetDateTime::now_utc();
+        let held = self.store.get(host, path, name).filter(|c| c.matches(url));
+        let cache = self.header_cache.0.get_mut();
+        let (Some(c), Some(cached)) = (held, cache.as_mut()) else {
+            *cache = None;
+            return;
+        };
+        let Some(k) = cached.pairs.iter().position(|(n, _)| n == name) else {
+            *cache = None;
+            return;
+        };
+        let old = cached.pairs[k].1.clone();
+        let value = c.value();
+        let mut header = String::with_capacity(cached.header.len() - old.len() + value.len());
+        header.push_str(&cached.header[..old.start]);
+        header.push_str(value);
+        header.push_str(&cached.header[old.end..]);
+        cached.header = header;
+        cached.pairs[k].1 = old.start..old.start + value.len();
+        for (_, r) in &mut cached.pairs[k + 1..] {
+            *r = r.start - old.len() + value.len()..r.end - old.len() + value.len();
+        }
+        // The replaced cookie's expiry may have been the earliest: keeping it only
+        // makes the cache expire sooner than it must.
+        if let CookieExpiration::AtUtc(t) = c.expires
+            && t > now
+        {
+            cached.valid_until = Some(cached.valid_until.map_or(t, |u| u.min(t)));
+        }
     }
 
     /// True when a cookie of that name is held (expired or not): storing it again
@@ -333,6 +470,7 @@ impl Jar {
                  separated by ';')",
             ));
         }
+        self.header_cache.clear();
         let restore = self.store.clone();
         for raw in &accepted {
             if !self.holds_name(raw.name()) && self.store.iter_any().count() >= MAX_COOKIES {
@@ -399,6 +537,9 @@ impl Jar {
                 )
             })
             .collect();
+        if !doomed.is_empty() {
+            self.header_cache.clear();
+        }
         for (d, p, n) in &doomed {
             self.store.remove(d, p, n);
         }
@@ -422,6 +563,7 @@ impl Jar {
 
     /// Empties the jar.
     pub fn clear(&mut self) {
+        self.header_cache.clear();
         self.store.clear();
     }
 
@@ -466,6 +608,15 @@ impl Jar {
             .collect()
     }
 
+    /// A jar of `store`'s cookies in sign-out epoch `epoch`.
+    pub(crate) fn from_store(store: CookieStore, epoch: u64) -> Jar {
+        Jar {
+            store,
+            epoch,
+            header_cache: HeaderCache::default(),
+        }
+    }
+
     /// The jar file (all unexpired cookies, persistent or not, with the origin and the
     /// epoch), in the current version of the format (`docs/cookies.md`).
     pub fn export(&self, origin: &str) -> Result<String> {
@@ -497,6 +648,7 @@ impl Jar {
     pub fn replace_with(&mut self, other: Jar) {
         self.epoch = self.epoch.max(other.epoch).wrapping_add(1);
         self.store = other.store;
+        self.header_cache.clear();
     }
 
     /// Starts a new epoch: after a sign-out or a clear.
@@ -924,5 +1076,57 @@ mod tests {
         assert_ne!(old, text);
         other.import(&old, "http://127.0.0.1:3000").unwrap();
         assert_eq!(other.epoch(), 0);
+    }
+
+    /// The cached `Cookie` header (patched in place when a reply only re-issues a
+    /// cookie) always equals the header computed from scratch, whatever the replies.
+    #[test]
+    fn cached_header_matches_a_fresh_computation() {
+        let urls = [
+            url(),
+            Url::parse("http://127.0.0.1:3000/api/other").unwrap(),
+            Url::parse("https://127.0.0.1:3000/api/auth/session").unwrap(),
+        ];
+        let replies = [
+            "authjs.session-token=A; Path=/; HttpOnly; SameSite=Lax",
+            "authjs.session-token=BBBBBBBBBBBB; Path=/; Expires=Fri, 01 Jan 2100 00:00:00 GMT",
+            "authjs.session-token=C; Path=/api/auth",
+            "authjs.session-token=D; Path=/; Secure",
+            "authjs.session-token=; Path=/; Max-Age=0",
+            "authjs.session-token=E; Path=/; Domain=127.0.0.1",
+            "authjs.csrf-token=t%7Ch; Path=/",
+            "authjs.callback-url=x; Path=/",
+            "zz=1; Path=/; Max-Age=0",
+            "zz=2; Path=/api",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut jar = Jar::default();
+        for step in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let u = &urls[(x % 3) as usize];
+            let n = 1 + (x >> 8) % 2;
+            let set: Vec<String> = (0..n)
+                .map(|k| replies[((x >> (16 + 8 * k)) % replies.len() as u64) as usize].into())
+                .collect();
+            let sent = jar.header_for(u);
+            let refresh = StorePolicy {
+                keep_session: !(x >> 40).is_multiple_of(5),
+                sent: (x >> 44).is_multiple_of(2).then_some(sent.as_str()),
+            };
+            jar.store(&set, u, &refresh);
+            // `u` first: its cached header is the patched one.
+            for v in std::iter::once(u).chain(&urls) {
+                assert_eq!(
+                    jar.header_for(v),
+                    jar.compute_header_for(v).0,
+                    "step {step}"
+                );
+            }
+            if (x >> 50).is_multiple_of(50) {
+                jar.remove_session();
+            }
+        }
     }
 }
