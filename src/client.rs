@@ -487,7 +487,7 @@ impl Client {
         let reply = self.exchange(method, &url, headers, body.as_ref(), Writes::Authoritative)?;
         Ok(Response {
             status: reply.status,
-            headers: reply.headers,
+            headers: reply.headers(),
             body: reply.body,
         })
     }
