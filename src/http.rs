@@ -374,11 +374,23 @@ impl Transport {
             .filter_map(|v| v.to_str().ok().map(str::to_string))
             .collect();
         let (parts, mut body) = response.into_parts();
-        let body = body
-            .with_config()
-            .limit(self.max_body)
-            .read_to_vec()
-            .map_err(|e| map_ureq_error(e, url))?;
+        // Sized for the declared length (up to 64 KiB: the header is the server's
+        // word, not a promise) plus room to see the end: `read_to_vec` starts from an
+        // empty Vec and grows it through probe reads, each a trip through ureq's body
+        // reader (issue 17).
+        let declared = parts
+            .headers
+            .get(http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(64 * 1024);
+        let mut bytes = Vec::with_capacity(declared + 64);
+        std::io::Read::read_to_end(
+            &mut body.with_config().limit(self.max_body).reader(),
+            &mut bytes,
+        )
+        .map_err(|e| map_ureq_error(ureq::Error::from(e), url))?;
+        let body = bytes;
         Ok(Reply {
             status,
             header_map: parts.headers,
