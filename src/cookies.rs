@@ -317,7 +317,8 @@ impl Jar {
             Staleness::between(sent, &now)
         });
         for header in set_cookies {
-            let Ok(raw) = RawCookie::parse(header.clone()) else {
+            let Some(raw) = quick_parse(header).or_else(|| RawCookie::parse(header.clone()).ok())
+            else {
                 continue;
             };
             if !prefix_rules_hold(&raw) {
@@ -655,6 +656,117 @@ impl Jar {
     pub fn next_epoch(&mut self) {
         self.epoch = self.epoch.wrapping_add(1);
     }
+}
+
+/// `RawCookie::parse` for the `Set-Cookie` shape Auth.js and most servers send:
+/// `name=value` then any of `Path=/…`, `Expires=<IMF-fixdate>`, `Max-Age=<digits>`,
+/// `HttpOnly`, `Secure`, `SameSite=Lax|Strict|None`, each at most once, spelled so,
+/// separated by `"; "`. `None` for anything else (a `Domain`, other spacing, another
+/// date format, an unknown attribute): then the full parser decides. Like that
+/// parser it splits on `;` and the first `=`, and does not look inside values (a
+/// per-byte check of a session token cost more than it saved). The
+/// cookie crate's parser lowercases every attribute name into a new `String` and
+/// tries the date against a format description (issue 17: ≈ 5,500 instructions for
+/// each re-issued session cookie; this is a fraction). Same result, checked against
+/// the full parser by `quick_parse_agrees_with_the_cookie_crate`.
+fn quick_parse(header: &str) -> Option<RawCookie<'static>> {
+    // What the full parser would trim: then it decides.
+    let trimmed = |s: &str| s.trim().len() == s.len();
+    let mut parts = header.split(';');
+    let (name, value) = parts.next()?.split_once('=')?;
+    if name.is_empty() || !trimmed(name) || !trimmed(value) {
+        return None;
+    }
+    let mut raw = RawCookie::new(name.to_string(), value.to_string());
+    let mut seen = 0u8;
+    let mut once = |bit: u8| {
+        let first = seen & bit == 0;
+        seen |= bit;
+        first.then_some(())
+    };
+    for attr in parts {
+        let attr = attr.strip_prefix(' ').filter(|a| trimmed(a))?;
+        match attr.split_once('=') {
+            None if attr == "HttpOnly" => {
+                once(1)?;
+                raw.set_http_only(true);
+            }
+            None if attr == "Secure" => {
+                once(2)?;
+                raw.set_secure(true);
+            }
+            Some(("Path", p)) if p.starts_with('/') => {
+                once(4)?;
+                raw.set_path(p.to_string());
+            }
+            Some(("Max-Age", n)) if !n.is_empty() && n.len() <= 12 => {
+                once(8)?;
+                let n: i64 = n
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| n.parse().ok())??;
+                raw.set_max_age(time::Duration::seconds(n));
+            }
+            Some(("Expires", d)) => {
+                once(16)?;
+                raw.set_expires(imf_fixdate(d)?);
+            }
+            Some(("SameSite", v)) => {
+                once(32)?;
+                raw.set_same_site(match v {
+                    "Lax" => cookie::SameSite::Lax,
+                    "Strict" => cookie::SameSite::Strict,
+                    "None" => cookie::SameSite::None,
+                    _ => return None,
+                });
+            }
+            _ => return None,
+        }
+    }
+    Some(raw)
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110's IMF-fixdate, four-digit year), with
+/// a weekday that matches the date; `None` otherwise.
+fn imf_fixdate(s: &str) -> Option<time::OffsetDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let d = &b[r];
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+    };
+    let sep = |i: usize, c: u8| (b[i] == c).then_some(());
+    sep(7, b' ')?;
+    sep(11, b' ')?;
+    sep(16, b' ')?;
+    sep(19, b':')?;
+    sep(22, b':')?;
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    let month = MONTHS.iter().position(|m| *m == &b[8..11])? as u8 + 1;
+    let year = num(12..16)?;
+    if year < 1000 {
+        return None;
+    }
+    let date = time::Date::from_calendar_date(
+        year as i32,
+        time::Month::try_from(month).ok()?,
+        num(5..7)? as u8,
+    )
+    .ok()?;
+    if DAYS[date.weekday().number_days_from_monday() as usize] != &b[0..3] {
+        return None;
+    }
+    let t =
+        time::Time::from_hms(num(17..19)? as u8, num(20..22)? as u8, num(23..25)? as u8).ok()?;
+    Some(time::PrimitiveDateTime::new(date, t).assume_utc())
 }
 
 /// A `Set-Cookie` that deletes (`Max-Age=0` or an expiry in the past).
@@ -1127,6 +1239,64 @@ mod tests {
             if (x >> 50).is_multiple_of(50) {
                 jar.remove_session();
             }
+        }
+    }
+
+    /// The quick `Set-Cookie` parser reads every header it accepts exactly as the
+    /// cookie crate does, and leaves the rest to it.
+    #[test]
+    fn quick_parse_agrees_with_the_cookie_crate() {
+        let accepted = [
+            "next-auth.session-token=eyJhbGc.iOiJkaXIi; Path=/; Expires=Fri, 01 Jan 2027 00:00:00 GMT; HttpOnly; SameSite=Lax",
+            "__Secure-authjs.session-token=abc; Path=/; Expires=Sun, 06 Nov 1994 08:49:37 GMT; HttpOnly; Secure; SameSite=None",
+            "authjs.csrf-token=aa%7Cbb; Path=/; HttpOnly; SameSite=Strict",
+            "authjs.session-token=; Path=/; Max-Age=0",
+            "a=b",
+            "a=",
+            "a=b; Max-Age=31536000",
+            "a=b; Path=/api/auth",
+            "a=b; Expires=Thu, 29 Feb 2024 23:59:59 GMT",
+            "a=\"quoted\"",
+            "a=b=c; Path=/x=y",
+        ];
+        let refused = [
+            "a=b; Domain=example.com",
+            "a=b;  Path=/",
+            "a=b; Path=/ ",
+            "a=b ; Path=/",
+            "a = b",
+            "a=b;Path=/",
+            "a=b; path=/",
+            "a=b; Path=/; Path=/x",
+            "a=b; Expires=Fri, 01 Jan 2027 00:00:00 UTC",
+            "a=b; Expires=Sat, 01 Jan 2027 00:00:00 GMT",
+            "a=b; Expires=Friday, 01-Jan-27 00:00:00 GMT",
+            "a=b; Expires=Fri, 31 Feb 2027 00:00:00 GMT",
+            "a=b; Max-Age=-1",
+            "a=b; Max-Age=1x",
+            "a=b; SameSite=lax",
+            "a=b; Partitioned",
+            "a=b; Path=",
+            "=b",
+            "ab",
+            "a=b; ",
+        ];
+        for h in accepted {
+            let quick = quick_parse(h).unwrap_or_else(|| panic!("{h}"));
+            let full = RawCookie::parse(h).unwrap();
+            assert_eq!(quick.name(), full.name(), "{h}");
+            assert_eq!(quick.value(), full.value(), "{h}");
+            assert_eq!(quick.path(), full.path(), "{h}");
+            assert_eq!(quick.domain(), full.domain(), "{h}");
+            assert_eq!(quick.expires_datetime(), full.expires_datetime(), "{h}");
+            assert_eq!(quick.max_age(), full.max_age(), "{h}");
+            assert_eq!(quick.secure(), full.secure(), "{h}");
+            assert_eq!(quick.http_only(), full.http_only(), "{h}");
+            assert_eq!(quick.same_site(), full.same_site(), "{h}");
+            assert_eq!(quick.partitioned(), full.partitioned(), "{h}");
+        }
+        for h in refused {
+            assert!(quick_parse(h).is_none(), "{h}");
         }
     }
 }
