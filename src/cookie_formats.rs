@@ -588,7 +588,10 @@ fn build(
         }
     }
     let imported = store.iter_unexpired().count();
-    Ok((Jar { store, epoch }, CookieImport { imported, skipped }))
+    Ok((
+        Jar::from_store(store, epoch),
+        CookieImport { imported, skipped },
+    ))
 }
 
 /// A name a `Cookie` header can carry: visible ASCII without `=` or `;`. Looser than
@@ -900,10 +903,7 @@ fn import_jar_file(text: &str, origin_url: &Url) -> Result<(Jar, CookieImport)> 
                 false,
             )
             .map_err(|e: std::convert::Infallible| match e {})?;
-            let old = Jar {
-                store,
-                epoch: file.epoch,
-            };
+            let old = Jar::from_store(store, file.epoch);
             old.list()
                 .into_iter()
                 .enumerate()

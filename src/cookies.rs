@@ -14,6 +14,7 @@
 use crate::cookie_formats::{self, SameSite};
 use crate::error::{Error, Result};
 use cookie_store::{CookieDomain, CookieExpiration, CookieStore, RawCookie};
+use std::ops::Range;
 use url::Url;
 
 /// At most this many cookies are kept; Auth.js uses fewer than ten.
@@ -40,9 +41,15 @@ pub(crate) fn is_valid_cookie_name(name: &str) -> bool {
 /// A cookie value that goes into a `Cookie` header unchanged: visible ASCII without
 /// `;`, `,` or `\` (what browsers send; no RFC forbids less, but Auth.js never needs more).
 pub(crate) fn is_valid_cookie_value(value: &str) -> bool {
-    value
-        .bytes()
-        .all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\\')
+    // Without an early exit the fold is vectorised: a session token is ~1 KiB, checked
+    // on every lookup (issue 17: ≈ 7,000 instructions byte by byte). Visible ASCII is
+    // 0x21..=0x7e.
+    value.bytes().fold(0u8, |bad, b| {
+        bad | u8::from(b.wrapping_sub(0x21) > 0x7e - 0x21)
+            | u8::from(b == b';')
+            | u8::from(b == b',')
+            | u8::from(b == b'\\')
+    }) == 0
 }
 
 /// True for the CSRF cookie (`next-auth.csrf-token`, `__Host-authjs.csrf-token`, …).
@@ -105,12 +112,49 @@ impl std::fmt::Debug for CookieInfo {
 /// only while cookies are read or stored, never during network I/O.
 #[derive(Default, Clone)]
 pub(crate) struct Jar {
+    /// The cookies. Changed only through `Jar`'s own methods, which drop
+    /// `header_cache` (readers elsewhere are fine).
     pub(crate) store: CookieStore,
     /// Counts the sign-outs and clears this jar has seen, shared through the cookie
     /// file. A reply to a request sent in an earlier epoch may not store a session
     /// cookie: a session read or update racing a sign-out (in this process or another
     /// one sharing the file) can never bring the session back.
     pub(crate) epoch: u64,
+    header_cache: HeaderCache,
+}
+
+/// The last [`Jar::header_for`] answer (issue 17): a `get_session` asks for the same
+/// URL's header twice (to send, then to check the reply against), and cookie_store's
+/// matching (a hash-map walk, a clock read per cookie, a `Vec`) was ≈ 7,500
+/// instructions each time. Valid while the jar is unchanged (every mutating method
+/// drops it) and until the earliest expiry of any cookie held, after which the set
+/// of matching cookies may differ.
+#[derive(Default)]
+struct HeaderCache(std::cell::RefCell<Option<CachedHeader>>);
+
+struct CachedHeader {
+    /// The request URL up to its path (scheme, host, port and path decide matching;
+    /// the query does not).
+    url: String,
+    header: String,
+    /// The name of each pair of `header` and the range of its value there.
+    pairs: Vec<(String, Range<usize>)>,
+    /// The earliest expiry among the cookies held that had not expired when the
+    /// header was computed.
+    valid_until: Option<time::OffsetDateTime>,
+}
+
+impl Clone for HeaderCache {
+    fn clone(&self) -> HeaderCache {
+        // A clone is usually about to be changed: it recomputes on first use.
+        HeaderCache::default()
+    }
+}
+
+impl HeaderCache {
+    fn clear(&mut self) {
+        *self.0.get_mut() = None;
+    }
 }
 
 /// How [`Jar::store`] treats a reply's cookies.
@@ -212,6 +256,37 @@ impl Jar {
     /// hash map; next-auth ≤ 4.22 joins session chunks in header order, so any other
     /// order silently loses the session there.
     pub fn header_for(&self, url: &Url) -> String {
+        let key = &url[..url::Position::AfterPath];
+        if let Some(c) = self.header_cache.0.borrow().as_ref()
+            && c.url == key
+            && c.valid_until
+                .is_none_or(|t| time::OffsetDateTime::now_utc() < t)
+        {
+            return c.header.clone();
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let (header, pairs) = self.compute_header_for(url);
+        // Cookies expired already are not in the header and stay out of it.
+        let valid_until = self
+            .store
+            .iter_any()
+            .filter_map(|c| match c.expires {
+                CookieExpiration::AtUtc(t) if t > now => Some(t),
+                _ => None,
+            })
+            .min();
+        *self.header_cache.0.borrow_mut() = Some(CachedHeader {
+            url: key.to_string(),
+            header: header.clone(),
+            pairs,
+            valid_until,
+        });
+        header
+    }
+
+    /// The header for `url` and, for each pair in it, the cookie's name and where its
+    /// value lies in the header.
+    fn compute_header_for(&self, url: &Url) -> (String, Vec<(String, Range<usize>)>) {
         let mut pairs: Vec<(&str, &str, usize)> = self
             .store
             .matches(url)
@@ -220,15 +295,18 @@ impl Jar {
             .collect();
         pairs.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| name_order(a.0, b.0)));
         let mut out = String::new();
+        let mut at = Vec::with_capacity(pairs.len());
         for (name, value, _) in pairs {
             if !out.is_empty() {
                 out.push_str("; ");
             }
             out.push_str(name);
             out.push('=');
+            let start = out.len();
             out.push_str(value);
+            at.push((name.to_string(), start..out.len()));
         }
-        out
+        (out, at)
     }
 
     /// Stores the `Set-Cookie` values of a response from `url`, under `policy`.
@@ -245,7 +323,8 @@ impl Jar {
             Staleness::between(sent, &now)
         });
         for header in set_cookies {
-            let Ok(raw) = RawCookie::parse(header.clone()) else {
+            let Some(raw) = quick_parse(header).or_else(|| RawCookie::parse(header.clone()).ok())
+            else {
                 continue;
             };
             if !prefix_rules_hold(&raw) {
@@ -268,9 +347,16 @@ impl Jar {
                 out.refused.push(raw.name().to_string());
                 continue;
             }
+            let patch = self.cached_pair_replaced_by(&raw, url);
+            if patch.is_none() {
+                self.header_cache.clear();
+            }
             if self.store.insert_raw(&raw, url).is_ok() {
                 out.changed = true;
                 removed |= removing;
+            }
+            if let Some((host, path)) = patch {
+                self.patch_cached_pair(&host, &path, raw.name(), url);
             }
         }
         if removed {
@@ -278,6 +364,64 @@ impl Jar {
             self.purge_expired();
         }
         out
+    }
+
+    /// When storing `raw` (from a reply to `url`) should only change one value of the
+    /// cached header for `url`: the (host, path) of the cookie it replaces, a host-only
+    /// cookie held unexpired under the same name and path and sent to `url`, whose
+    /// name appears once in the header. A re-issued session cookie (every session
+    /// read) is this case; anything else drops the cache.
+    fn cached_pair_replaced_by(&self, raw: &RawCookie<'_>, url: &Url) -> Option<(String, String)> {
+        let cache = self.header_cache.0.borrow();
+        let cached = cache.as_ref()?;
+        if cached.url != url[..url::Position::AfterPath] || raw.domain().is_some() {
+            return None;
+        }
+        let path = raw.path().filter(|p| p.starts_with('/'))?;
+        let host = url.host_str()?;
+        let held = self.store.get(host, path, raw.name())?;
+        if !held.matches(url) || !matches!(held.domain, CookieDomain::HostOnly(_)) {
+            return None;
+        }
+        let same_name = cached.pairs.iter().filter(|(n, _)| n == raw.name()).count();
+        (same_name == 1).then(|| (host.to_string(), path.to_string()))
+    }
+
+    /// After [`cached_pair_replaced_by`](Self::cached_pair_replaced_by) and the
+    /// insert: puts the cookie's value now into the cached header, or drops the cache
+    /// when the cookie is gone (a deletion) or no longer sent to `url`. The insert
+    /// replaced the cookie found before (or failed and left it): a host-only cookie
+    /// with a path is stored under the request's host, that path and its name.
+    fn patch_cached_pair(&mut self, host: &str, path: &str, name: &str, url: &Url) {
+        let now = time::OffsetDateTime::now_utc();
+        let held = self.store.get(host, path, name).filter(|c| c.matches(url));
+        let cache = self.header_cache.0.get_mut();
+        let (Some(c), Some(cached)) = (held, cache.as_mut()) else {
+            *cache = None;
+            return;
+        };
+        let Some(k) = cached.pairs.iter().position(|(n, _)| n == name) else {
+            *cache = None;
+            return;
+        };
+        let old = cached.pairs[k].1.clone();
+        let value = c.value();
+        let mut header = String::with_capacity(cached.header.len() - old.len() + value.len());
+        header.push_str(&cached.header[..old.start]);
+        header.push_str(value);
+        header.push_str(&cached.header[old.end..]);
+        cached.header = header;
+        cached.pairs[k].1 = old.start..old.start + value.len();
+        for (_, r) in &mut cached.pairs[k + 1..] {
+            *r = r.start - old.len() + value.len()..r.end - old.len() + value.len();
+        }
+        // The replaced cookie's expiry may have been the earliest: keeping it only
+        // makes the cache expire sooner than it must.
+        if let CookieExpiration::AtUtc(t) = c.expires
+            && t > now
+        {
+            cached.valid_until = Some(cached.valid_until.map_or(t, |u| u.min(t)));
+        }
     }
 
     /// True when a cookie of that name is held (expired or not): storing it again
@@ -333,6 +477,7 @@ impl Jar {
                  separated by ';')",
             ));
         }
+        self.header_cache.clear();
         let restore = self.store.clone();
         for raw in &accepted {
             if !self.holds_name(raw.name()) && self.store.iter_any().count() >= MAX_COOKIES {
@@ -399,6 +544,9 @@ impl Jar {
                 )
             })
             .collect();
+        if !doomed.is_empty() {
+            self.header_cache.clear();
+        }
         for (d, p, n) in &doomed {
             self.store.remove(d, p, n);
         }
@@ -422,6 +570,7 @@ impl Jar {
 
     /// Empties the jar.
     pub fn clear(&mut self) {
+        self.header_cache.clear();
         self.store.clear();
     }
 
@@ -466,6 +615,15 @@ impl Jar {
             .collect()
     }
 
+    /// A jar of `store`'s cookies in sign-out epoch `epoch`.
+    pub(crate) fn from_store(store: CookieStore, epoch: u64) -> Jar {
+        Jar {
+            store,
+            epoch,
+            header_cache: HeaderCache::default(),
+        }
+    }
+
     /// The jar file (all unexpired cookies, persistent or not, with the origin and the
     /// epoch), in the current version of the format (`docs/cookies.md`).
     pub fn export(&self, origin: &str) -> Result<String> {
@@ -497,12 +655,124 @@ impl Jar {
     pub fn replace_with(&mut self, other: Jar) {
         self.epoch = self.epoch.max(other.epoch).wrapping_add(1);
         self.store = other.store;
+        self.header_cache.clear();
     }
 
     /// Starts a new epoch: after a sign-out or a clear.
     pub fn next_epoch(&mut self) {
         self.epoch = self.epoch.wrapping_add(1);
     }
+}
+
+/// `RawCookie::parse` for the `Set-Cookie` shape Auth.js and most servers send:
+/// `name=value` then any of `Path=/…`, `Expires=<IMF-fixdate>`, `Max-Age=<digits>`,
+/// `HttpOnly`, `Secure`, `SameSite=Lax|Strict|None`, each at most once, spelled so,
+/// separated by `"; "`. `None` for anything else (a `Domain`, other spacing, another
+/// date format, an unknown attribute): then the full parser decides. Like that
+/// parser it splits on `;` and the first `=`, and does not look inside values (a
+/// per-byte check of a session token cost more than it saved). The
+/// cookie crate's parser lowercases every attribute name into a new `String` and
+/// tries the date against a format description (issue 17: ≈ 5,500 instructions for
+/// each re-issued session cookie; this is a fraction). Same result, checked against
+/// the full parser by `quick_parse_agrees_with_the_cookie_crate`.
+fn quick_parse(header: &str) -> Option<RawCookie<'static>> {
+    // What the full parser would trim: then it decides.
+    let trimmed = |s: &str| s.trim().len() == s.len();
+    let mut parts = header.split(';');
+    let (name, value) = parts.next()?.split_once('=')?;
+    if name.is_empty() || !trimmed(name) || !trimmed(value) {
+        return None;
+    }
+    let mut raw = RawCookie::new(name.to_string(), value.to_string());
+    let mut seen = 0u8;
+    let mut once = |bit: u8| {
+        let first = seen & bit == 0;
+        seen |= bit;
+        first.then_some(())
+    };
+    for attr in parts {
+        let attr = attr.strip_prefix(' ').filter(|a| trimmed(a))?;
+        match attr.split_once('=') {
+            None if attr == "HttpOnly" => {
+                once(1)?;
+                raw.set_http_only(true);
+            }
+            None if attr == "Secure" => {
+                once(2)?;
+                raw.set_secure(true);
+            }
+            Some(("Path", p)) if p.starts_with('/') => {
+                once(4)?;
+                raw.set_path(p.to_string());
+            }
+            Some(("Max-Age", n)) if !n.is_empty() && n.len() <= 12 => {
+                once(8)?;
+                let n: i64 = n
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| n.parse().ok())??;
+                raw.set_max_age(time::Duration::seconds(n));
+            }
+            Some(("Expires", d)) => {
+                once(16)?;
+                raw.set_expires(imf_fixdate(d)?);
+            }
+            Some(("SameSite", v)) => {
+                once(32)?;
+                raw.set_same_site(match v {
+                    "Lax" => cookie::SameSite::Lax,
+                    "Strict" => cookie::SameSite::Strict,
+                    "None" => cookie::SameSite::None,
+                    _ => return None,
+                });
+            }
+            _ => return None,
+        }
+    }
+    Some(raw)
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110's IMF-fixdate, four-digit year), with
+/// a weekday that matches the date; `None` otherwise.
+fn imf_fixdate(s: &str) -> Option<time::OffsetDateTime> {
+    let b = s.as_bytes();
+    if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let d = &b[r];
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0u32, |n, &c| n * 10 + u32::from(c - b'0')))
+    };
+    let sep = |i: usize, c: u8| (b[i] == c).then_some(());
+    sep(7, b' ')?;
+    sep(11, b' ')?;
+    sep(16, b' ')?;
+    sep(19, b':')?;
+    sep(22, b':')?;
+    const MONTHS: [&[u8]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    let month = MONTHS.iter().position(|m| *m == &b[8..11])? as u8 + 1;
+    let year = num(12..16)?;
+    if year < 1000 {
+        return None;
+    }
+    let date = time::Date::from_calendar_date(
+        year as i32,
+        time::Month::try_from(month).ok()?,
+        num(5..7)? as u8,
+    )
+    .ok()?;
+    if DAYS[date.weekday().number_days_from_monday() as usize] != &b[0..3] {
+        return None;
+    }
+    let t =
+        time::Time::from_hms(num(17..19)? as u8, num(20..22)? as u8, num(23..25)? as u8).ok()?;
+    Some(time::PrimitiveDateTime::new(date, t).assume_utc())
 }
 
 /// A `Set-Cookie` that deletes (`Max-Age=0` or an expiry in the past).
@@ -924,5 +1194,130 @@ mod tests {
         assert_ne!(old, text);
         other.import(&old, "http://127.0.0.1:3000").unwrap();
         assert_eq!(other.epoch(), 0);
+    }
+
+    /// The cached `Cookie` header (patched in place when a reply only re-issues a
+    /// cookie) always equals the header computed from scratch, whatever the replies.
+    #[test]
+    fn cached_header_matches_a_fresh_computation() {
+        let urls = [
+            url(),
+            Url::parse("http://127.0.0.1:3000/api/other").unwrap(),
+            Url::parse("https://127.0.0.1:3000/api/auth/session").unwrap(),
+        ];
+        let replies = [
+            "authjs.session-token=A; Path=/; HttpOnly; SameSite=Lax",
+            "authjs.session-token=BBBBBBBBBBBB; Path=/; Expires=Fri, 01 Jan 2100 00:00:00 GMT",
+            "authjs.session-token=C; Path=/api/auth",
+            "authjs.session-token=D; Path=/; Secure",
+            "authjs.session-token=; Path=/; Max-Age=0",
+            "authjs.session-token=E; Path=/; Domain=127.0.0.1",
+            "authjs.csrf-token=t%7Ch; Path=/",
+            "authjs.callback-url=x; Path=/",
+            "zz=1; Path=/; Max-Age=0",
+            "zz=2; Path=/api",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut jar = Jar::default();
+        for step in 0..3000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let u = &urls[(x % 3) as usize];
+            let n = 1 + (x >> 8) % 2;
+            let set: Vec<String> = (0..n)
+                .map(|k| replies[((x >> (16 + 8 * k)) % replies.len() as u64) as usize].into())
+                .collect();
+            let sent = jar.header_for(u);
+            let refresh = StorePolicy {
+                keep_session: !(x >> 40).is_multiple_of(5),
+                sent: (x >> 44).is_multiple_of(2).then_some(sent.as_str()),
+            };
+            jar.store(&set, u, &refresh);
+            // `u` first: its cached header is the patched one.
+            for v in std::iter::once(u).chain(&urls) {
+                assert_eq!(
+                    jar.header_for(v),
+                    jar.compute_header_for(v).0,
+                    "step {step}"
+                );
+            }
+            if (x >> 50).is_multiple_of(50) {
+                jar.remove_session();
+            }
+        }
+    }
+
+    /// The quick `Set-Cookie` parser reads every header it accepts exactly as the
+    /// cookie crate does, and leaves the rest to it.
+    #[test]
+    fn quick_parse_agrees_with_the_cookie_crate() {
+        let accepted = [
+            "next-auth.session-token=eyJhbGc.iOiJkaXIi; Path=/; Expires=Fri, 01 Jan 2027 00:00:00 GMT; HttpOnly; SameSite=Lax",
+            "__Secure-authjs.session-token=abc; Path=/; Expires=Sun, 06 Nov 1994 08:49:37 GMT; HttpOnly; Secure; SameSite=None",
+            "authjs.csrf-token=aa%7Cbb; Path=/; HttpOnly; SameSite=Strict",
+            "authjs.session-token=; Path=/; Max-Age=0",
+            "a=b",
+            "a=",
+            "a=b; Max-Age=31536000",
+            "a=b; Path=/api/auth",
+            "a=b; Expires=Thu, 29 Feb 2024 23:59:59 GMT",
+            "a=\"quoted\"",
+            "a=b=c; Path=/x=y",
+        ];
+        let refused = [
+            "a=b; Domain=example.com",
+            "a=b;  Path=/",
+            "a=b; Path=/ ",
+            "a=b ; Path=/",
+            "a = b",
+            "a=b;Path=/",
+            "a=b; path=/",
+            "a=b; Path=/; Path=/x",
+            "a=b; Expires=Fri, 01 Jan 2027 00:00:00 UTC",
+            "a=b; Expires=Sat, 01 Jan 2027 00:00:00 GMT",
+            "a=b; Expires=Friday, 01-Jan-27 00:00:00 GMT",
+            "a=b; Expires=Fri, 31 Feb 2027 00:00:00 GMT",
+            "a=b; Max-Age=-1",
+            "a=b; Max-Age=1x",
+            "a=b; SameSite=lax",
+            "a=b; Partitioned",
+            "a=b; Path=",
+            "=b",
+            "ab",
+            "a=b; ",
+        ];
+        for h in accepted {
+            let quick = quick_parse(h).unwrap_or_else(|| panic!("{h}"));
+            let full = RawCookie::parse(h).unwrap();
+            assert_eq!(quick.name(), full.name(), "{h}");
+            assert_eq!(quick.value(), full.value(), "{h}");
+            assert_eq!(quick.path(), full.path(), "{h}");
+            assert_eq!(quick.domain(), full.domain(), "{h}");
+            assert_eq!(quick.expires_datetime(), full.expires_datetime(), "{h}");
+            assert_eq!(quick.max_age(), full.max_age(), "{h}");
+            assert_eq!(quick.secure(), full.secure(), "{h}");
+            assert_eq!(quick.http_only(), full.http_only(), "{h}");
+            assert_eq!(quick.same_site(), full.same_site(), "{h}");
+            assert_eq!(quick.partitioned(), full.partitioned(), "{h}");
+        }
+        for h in refused {
+            assert!(quick_parse(h).is_none(), "{h}");
+        }
+    }
+
+    /// The vectorisable cookie-value check is the plain one.
+    #[test]
+    fn cookie_value_check_is_visible_ascii_without_separators() {
+        for b in 0u8..=255 {
+            let plain = b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\\';
+            if let Ok(s) = std::str::from_utf8(&[b]) {
+                assert_eq!(is_valid_cookie_value(s), plain, "{b:#x}");
+                let long = format!("{}{s}{}", "a".repeat(40), "b".repeat(40));
+                assert_eq!(is_valid_cookie_value(&long), plain, "{b:#x}");
+            }
+        }
+        assert!(!is_valid_cookie_value("sécret"));
+        assert!(is_valid_cookie_value(""));
     }
 }

@@ -17,6 +17,9 @@ pub const DEFAULT_BASE_PATH: &str = "/api/auth";
 pub struct Endpoint {
     origin: Url,
     base_path: String,
+    /// `action("session")`, built once: every session read and lookup needs it, and
+    /// building it was ≈ 2,300 instructions (issue 17).
+    session: Url,
 }
 
 impl std::fmt::Debug for Endpoint {
@@ -89,10 +92,13 @@ impl Endpoint {
         };
         let mut origin = url.clone();
         origin.set_path("/");
-        Ok(Endpoint {
+        let mut endpoint = Endpoint {
+            session: origin.clone(),
             origin,
             base_path: path,
-        })
+        };
+        endpoint.session = endpoint.build_action("session");
+        Ok(endpoint)
     }
 
     /// `scheme://host[:port]` as the browser would print it.
@@ -115,6 +121,13 @@ impl Endpoint {
     /// Built by appending path segments to a copy of the parsed base (no re-parse: this
     /// runs on every request).
     pub fn action(&self, action: &str) -> Url {
+        if action == "session" {
+            return self.session.clone();
+        }
+        self.build_action(action)
+    }
+
+    fn build_action(&self, action: &str) -> Url {
         let mut url = self.origin.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.clear();
@@ -353,6 +366,9 @@ mod tests {
     fn actions_are_concatenated() {
         let e = Endpoint::parse("http://h:1/api/auth", None).unwrap();
         assert_eq!(e.action("csrf").as_str(), "http://h:1/api/auth/csrf");
+        assert_eq!(e.action("session").as_str(), "http://h:1/api/auth/session");
+        let root = Endpoint::parse("http://h:1/", Some("/")).unwrap();
+        assert_eq!(root.action("session"), root.build_action("session"));
         assert_eq!(
             e.action("callback/credentials").as_str(),
             "http://h:1/api/auth/callback/credentials"

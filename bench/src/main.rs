@@ -21,6 +21,11 @@
 //! authjs-bench lookups     --url U [--threads 8] [--per-thread K] [--trials T]
 //!     issue 17: Client::lookup from T threads through one client versus the floor
 //!     with T raw connections, the same Cookie header.
+//! authjs-bench count       --url U --op floor|session|lookup --n N [--warmup W]
+//!     N calls of one operation on this thread and nothing else (no timing, no
+//!     samples): for instruction counts under `valgrind --tool=callgrind`, where the
+//!     difference of two runs (N=1200 and N=200) divided by 1000 is the instructions
+//!     per call (bench/callgrind.sh).
 //! ```
 
 use authjs::{Client, SignInOptions, SignOutOptions};
@@ -76,36 +81,47 @@ fn threads_created() -> u64 {
 // bytes exactly: the memory rows (issue 17) divide a difference of live bytes by the
 // number of clients or users, which RSS alone cannot do precisely (the allocator keeps
 // freed pages, and pages are 4 KiB).
+//
+// Only `pool-memory` counts (`COUNTING`): a `get_session` allocates ~100 times, and an
+// atomic add per allocation and free (~20 cycles each) is ≈ 1 µs of the benchmark's
+// own bookkeeping charged to the client's wall and CPU time in the other subcommands.
 
 struct Counting;
 
 static LIVE_BYTES: AtomicU64 = AtomicU64::new(0);
+static COUNTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn count(add: u64, sub: u64) {
+    if COUNTING.load(Ordering::Relaxed) {
+        LIVE_BYTES.fetch_add(add, Ordering::Relaxed);
+        LIVE_BYTES.fetch_sub(sub, Ordering::Relaxed);
+    }
+}
 
 // SAFETY: forwards to the system allocator unchanged; only counts.
 unsafe impl std::alloc::GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
         let p = unsafe { std::alloc::System.alloc(l) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_add(l.size() as u64, Ordering::Relaxed);
+            count(l.size() as u64, 0);
         }
         p
     }
     unsafe fn alloc_zeroed(&self, l: std::alloc::Layout) -> *mut u8 {
         let p = unsafe { std::alloc::System.alloc_zeroed(l) };
         if !p.is_null() {
-            LIVE_BYTES.fetch_add(l.size() as u64, Ordering::Relaxed);
+            count(l.size() as u64, 0);
         }
         p
     }
     unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
         unsafe { std::alloc::System.dealloc(p, l) };
-        LIVE_BYTES.fetch_sub(l.size() as u64, Ordering::Relaxed);
+        count(0, l.size() as u64);
     }
     unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, new: usize) -> *mut u8 {
         let q = unsafe { std::alloc::System.realloc(p, l, new) };
         if !q.is_null() {
-            LIVE_BYTES.fetch_add(new as u64, Ordering::Relaxed);
-            LIVE_BYTES.fetch_sub(l.size() as u64, Ordering::Relaxed);
+            count(new as u64, l.size() as u64);
         }
         q
     }
@@ -143,6 +159,7 @@ fn main() {
         "concurrency" => cmd_concurrency(&opts),
         "pool-memory" => cmd_pool_memory(&opts),
         "lookups" => cmd_lookups(&opts),
+        "count" => cmd_count(&opts),
         _ => usage(),
     };
     println!("{out}");
@@ -150,7 +167,7 @@ fn main() {
 
 fn usage() -> ! {
     eprintln!(
-        "usage: authjs-bench session|calls|concurrency|pool-memory|lookups --url URL [--n N] [...]"
+        "usage: authjs-bench session|calls|concurrency|pool-memory|lookups|count --url URL [--n N] [...]"
     );
     std::process::exit(2)
 }
@@ -558,7 +575,7 @@ fn standalone(url: &str, ca: &str, ua: &str, clients: usize) -> Value {
             c
         })
         .collect();
-    let heap = live_bytes() - heap0;
+    let heap = live_bytes().wrapping_sub(heap0);
     let rss = status_kib("VmRSS:").saturating_sub(rss0);
     let tls = authjs::tls_stats();
     drop(all);
@@ -572,6 +589,9 @@ fn standalone(url: &str, ca: &str, ua: &str, clients: usize) -> Value {
 }
 
 fn cmd_pool_memory(o: &Opts) -> Value {
+    // Frees of memory allocated before this may take the count below zero: the
+    // differences below are taken modulo 2^64.
+    COUNTING.store(true, Ordering::Relaxed);
     let url = o.url();
     let tls_url = o.0.get("tls-url").cloned().unwrap_or_else(|| usage());
     let ca = o.0.get("ca").cloned().unwrap_or_else(|| usage());
@@ -606,7 +626,7 @@ fn cmd_pool_memory(o: &Opts) -> Value {
         .collect();
     let wall = t.elapsed().as_secs_f64();
     let cpu = (process_cpu_ns() - cpu0) as f64 / 1e9;
-    let heap = live_bytes() - heap0;
+    let heap = live_bytes().wrapping_sub(heap0);
     let rss = status_kib("VmRSS:").saturating_sub(rss0);
     let tls = authjs::tls_stats();
     let cookie_bytes = users[0].cookie_header().len();
@@ -643,7 +663,10 @@ fn cmd_lookups(o: &Opts) -> Value {
     let ua = unique_ua("lookups");
     let browser = signed_in_client(&url, &ua);
     let cookie = browser.cookie_header();
-    let backend = Client::builder(&url).user_agent(&ua).build().expect("client");
+    let backend = Client::builder(&url)
+        .user_agent(&ua)
+        .build()
+        .expect("client");
     let lookup_ops = |n: usize| -> Vec<Box<dyn FnMut() + Send>> {
         (0..n)
             .map(|_| {
@@ -664,9 +687,15 @@ fn cmd_lookups(o: &Opts) -> Value {
     for t in 0..trials {
         if t % 2 == 0 {
             pool.push(throughput(lookup_ops(threads), per_thread));
-            raw.push(throughput(raw_ops(&url, &ua, &cookie, threads, "session"), per_thread));
+            raw.push(throughput(
+                raw_ops(&url, &ua, &cookie, threads, "session"),
+                per_thread,
+            ));
         } else {
-            raw.push(throughput(raw_ops(&url, &ua, &cookie, threads, "session"), per_thread));
+            raw.push(throughput(
+                raw_ops(&url, &ua, &cookie, threads, "session"),
+                per_thread,
+            ));
             pool.push(throughput(lookup_ops(threads), per_thread));
         }
     }
@@ -676,7 +705,12 @@ fn cmd_lookups(o: &Opts) -> Value {
         let n = 100_000;
         let t = Instant::now();
         for _ in 0..n {
-            assert!(c.lookup("theme=dark; _ga=GA1.2.3").unwrap().session.is_none());
+            assert!(
+                c.lookup("theme=dark; _ga=GA1.2.3")
+                    .unwrap()
+                    .session
+                    .is_none()
+            );
         }
         t.elapsed().as_nanos() as f64 / n as f64
     };
@@ -688,4 +722,42 @@ fn cmd_lookups(o: &Opts) -> Value {
         "anonymous_lookup_ns": anon,
         "tls_handshakes": authjs::tls_stats().handshakes,
     })
+}
+
+// ----- count: one operation, N times, for instruction counts -------------------------
+
+fn cmd_count(o: &Opts) -> Value {
+    let url = o.url();
+    let n = o.num("n", 1000);
+    let warmup = o.num("warmup", 20);
+    let op = o.0.get("op").cloned().unwrap_or_else(|| usage());
+    let ua = unique_ua("count");
+    let client = signed_in_client(&url, &ua);
+    let cookie = client.cookie_header();
+    let mut f: Box<dyn FnMut()> = match op.as_str() {
+        "floor" => {
+            let mut floor =
+                Floor::new(&host_port(&url), "/api/auth/session", &ua, &cookie).unwrap();
+            Box::new(move || assert_eq!(floor.get().unwrap(), 200))
+        }
+        "session" => Box::new(|| assert!(client.get_session().unwrap().is_some())),
+        "lookup" => {
+            let backend = Client::builder(&url)
+                .user_agent(&ua)
+                .build()
+                .expect("client");
+            Box::new(move || {
+                let found = backend.lookup(&cookie).unwrap();
+                assert!(found.session.is_some() && !found.set_cookies.is_empty());
+            })
+        }
+        _ => usage(),
+    };
+    for _ in 0..warmup {
+        f();
+    }
+    for _ in 0..n {
+        f();
+    }
+    json!({"op": op, "n": n})
 }
