@@ -35,9 +35,11 @@ import json
 import os
 import platform
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
@@ -71,6 +73,12 @@ AIO_CALLS = env_int("BENCH_AIO_CALLS", 5)
 AIO_MODES = ("async", "httpx", "threads")
 POOL_USERS = env_int("BENCH_POOL_USERS", 10000)
 POOL_CLIENTS = env_int("BENCH_POOL_CLIENTS", 300)
+# Instructions per call: callgrind runs of INSTR_N1 and INSTR_N2 calls (issue 17).
+INSTR_N1 = env_int("BENCH_INSTR_N1", 200)
+INSTR_N2 = env_int("BENCH_INSTR_N2", 1200)
+# The same counts at the start of issue 17's last round (bench/callgrind.sh, commit
+# af99652, 2026-12-02), the comparison of table 9.
+INSTR_BEFORE = {"floor": 5211, "session": 120185, "lookup": 97900}
 
 
 def log(msg: str) -> None:
@@ -186,6 +194,7 @@ class Run:
         self.memory: Dict[str, Any] = {}
         self.pool: Optional[Dict[str, Any]] = None  # issue 17: authjs-bench pool-memory
         self.lookups: Optional[Dict[str, Any]] = None  # issue 17: authjs-bench lookups
+        self.instructions: Dict[str, int] = {}  # op -> instructions per call (callgrind)
         self.meta: Dict[str, Any] = {}
         self.phase_seconds: Dict[str, float] = {}
 
@@ -294,6 +303,34 @@ class Run:
 
         self.attempt("pool-memory", memory)
         self.attempt("lookups", lookups)
+
+    def run_instructions(self) -> None:
+        """Instructions per call in the client process (issue 17), the measure that does
+        not move with the machine's load: bench/callgrind.sh's method, (I(N2) - I(N1)) /
+        (N2 - N1) under `valgrind --tool=callgrind`, for the floor, `get_session` and
+        `lookup`. Last, so that valgrind's CPU does not disturb the timed rows."""
+        rust = os.environ["BENCH_RUST_BIN"]
+
+        def count() -> None:
+            if not shutil.which("valgrind"):
+                raise NotMeasured("valgrind is not installed")
+            with tempfile.TemporaryDirectory() as tmp:
+                for op in ("floor", "session", "lookup"):
+                    totals = []
+                    for n in (INSTR_N1, INSTR_N2):
+                        out = os.path.join(tmp, f"{op}.{n}.out")
+                        subprocess.run(["valgrind", "--tool=callgrind",
+                                        f"--callgrind-out-file={out}", rust, "count", "--url",
+                                        self.url, "--op", op, "--n", str(n)],
+                                       check=True, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, timeout=900)
+                        with open(out) as f:
+                            totals.append(next(int(line.split()[1]) for line in f
+                                               if line.startswith("summary:")))
+                    self.instructions[op] = (totals[1] - totals[0]) // (INSTR_N2 - INSTR_N1)
+                    log(f"  {op}: {self.instructions[op]:,} instructions per call")
+
+        self.attempt("instructions", count)
 
     def run_aio(self) -> None:
         """The asyncio rows (issue 14): bench/python/aio.py."""
@@ -919,6 +956,7 @@ def write_doc(run: Run, load_before: str, load_after: str, total_s: float) -> st
     w("")
 
     out.extend(pool_section(run))
+    out.extend(instructions_section(run))
 
     # ---- method
     w("## Method")
@@ -1028,6 +1066,48 @@ def pool_targets(run: Run, r_rust: float, r_c: float, r_py: float,
     return rows
 
 
+def instructions_text(run: Run) -> str:
+    """This run's instructions per call, for the notes."""
+    ins = run.instructions
+    if not ins:
+        return ("Instructions per call were not measured in this run (" +
+                run.missing.get("instructions", "?") + ").")
+    return (f"Per call the client process executes {ins['session']:,} instructions for a "
+            f"`get_session` against the floor's {ins['floor']:,} (table 9; "
+            f"{INSTR_BEFORE['session']:,} when issue 17's last round began).")
+
+
+def instructions_section(run: Run) -> List[str]:
+    """Table 9: instructions per call under callgrind (issue 17)."""
+    out: List[str] = []
+    w = out.append
+    w("## 9. Instructions per call (issue 17)")
+    w("")
+    if not run.instructions:
+        w("Not measured: " + run.missing.get("instructions", "?"))
+        w("")
+        return out
+    w(f"Instructions the client process executes per call, under `valgrind --tool=callgrind`: "
+      f"(I({INSTR_N2}) − I({INSTR_N1})) ÷ {INSTR_N2 - INSTR_N1} for `authjs-bench count`, "
+      "against the v4 server. Unlike the wall and CPU times above they do not move with the "
+      "machine's load (`bash bench/callgrind.sh` measures them alone). \"Before\" is the "
+      "same measure at the start of issue 17's last round (commit af99652).")
+    w("")
+    labels = {"floor": "raw floor (`GET /session` by hand)", "session": "`Client::get_session`",
+              "lookup": "`Client::lookup`"}
+    rows = []
+    for op in ("floor", "session", "lookup"):
+        n = run.instructions.get(op)
+        if n is None:
+            continue
+        before = INSTR_BEFORE[op]
+        rows.append([labels[op], f"{before:,}", f"{n:,}", f"{n / run.instructions['floor']:.1f}×",
+                     f"{(n - before) / before * 100:+.0f}%"])
+    w(table(["per call, client process", "before", "this run", "÷ floor", "change"], rows))
+    w("")
+    return out
+
+
 def explain_pool(run: Run) -> List[str]:
     """What explains the misses of the issue 17 rows."""
     S = run.series
@@ -1037,17 +1117,16 @@ def explain_pool(run: Run) -> List[str]:
         if cpu > 1.5:
             notes.append(
                 f"- **Client CPU per `get_session`** ({ratio(cpu)} the floor's). The floor's CPU "
-                "is almost all system calls (one send, one receive). Profiled on 2026-12-01 "
-                "(`valgrind --tool=callgrind`, `strace -c`): a `get_session` executes ≈ 120,000 "
-                "instructions in the client against the floor's ≈ 5,000: ureq's request and "
-                "reply machinery ≈ 44,000, storing the re-issued session cookie (parsing it, its "
-                "`Expires` date, cookie_store's domain handling) ≈ 23,000, building the request "
-                "and copying the reply out of ureq ≈ 20,000, the JSON and the `Session` "
-                "≈ 13,000. Issue 17 took the system calls per request from 11 to 6 (no "
+                "is almost all system calls (one send, one receive); the client's extra is its "
+                "own instructions (table 9 and the `get_session` note above) and 4 more "
+                "system calls. Issue 17 took the system calls per request from 11 to 6 (no "
                 "liveness probe when a connection goes back to the pool, socket timeouts no "
-                "longer set per request), which is what ureq's configuration and its connector "
-                "API allow; the rest is ureq's and cookie_store's code, which this project does "
-                "not fork.")
+                "longer set per request), which is what ureq's configuration and connector "
+                "API allow, and a quarter of the client's instructions (the `Cookie` header "
+                "cached per URL, ureq's header map kept instead of copied, the body read into "
+                "a buffer sized for `Content-Length`, the session URL built once, a quick "
+                "`Set-Cookie` parser for the usual shape); the rest is ureq's, serde_json's "
+                "and cookie_store's code.")
     lk = run.lookups
     if lk:
         r = statistics.median(lk["pool_rps"]) / statistics.median(lk["raw_rps"])
@@ -1055,9 +1134,13 @@ def explain_pool(run: Run) -> List[str]:
             notes.append(
                 f"- **Lookups through one pool** ({ratio(r)} the floor). Both sides are bound by "
                 "the single-threaded server on the same 2 CPUs (as in table 4), so the client's "
-                "CPU per lookup (no jar is touched, but ureq's per-request work above remains) "
-                "comes out of the server's share; trials alternate, and on a shared machine one "
-                "trial's ratio moves by ±20%.")
+                "CPU per lookup comes out of the server's share. A lookup touches no jar and "
+                "holds no lock of ours during I/O (the header is filtered on the calling "
+                "thread; ureq's pool lock is held to take or return a connection, and for its "
+                "≈ 0.7 µs liveness probe). Per lookup (callgrind, 2026-12-02): ureq ≈ 43,000 "
+                "instructions, our request building and body read ≈ 10,000, filtering the "
+                "browser's `Cookie` header ≈ 6,100, the JSON and the `Session` ≈ 16,000. "
+                "Trials alternate, and on a shared machine one trial's ratio moves by ±20%.")
     return notes
 
 
@@ -1196,17 +1279,24 @@ def explain(run: Run, r_rust: float, r_c: float, r_py: float, cpu_ratio: float,
         else:
             text += (
                 "The client starts no thread per call (counted by `authjs-bench`, which "
-                "interposes `pthread_create`; the per-request resolver thread of ureq's default "
-                "resolver is gone since commit 9bcbc0f). What remains, as profiled on "
-                "2026-11-27 (`strace -f`, `perf record`): ureq makes 10 system calls per "
-                "request where the floor makes 2 (one send, one receive): twice a non-blocking "
-                "one-byte peek to check that the pooled connection is still open (when it goes "
-                "back to the pool and when it is taken out), each between two "
-                "`ioctl(FIONBIO)`, and the socket's send and receive timeouts set again on "
-                "every request; it allocates and copies buffers per request, and the client "
-                "parses the re-issued session cookie (its `Expires` date included) into the jar "
-                "and the JSON into a `Session`; none of it is large alone, all of it is missing "
-                "from the floor. ")
+                "interposes `pthread_create`). " + instructions_text(run) + " What is left "
+                "of a session read, per call (callgrind, inclusive, profiled 2026-12-02): "
+                "ureq's request and reply machinery ≈ 43,000 instructions (its reply parser "
+                "builds an `http::Response` with a `HeaderMap` of the ten headers Next.js "
+                "sends, ≈ 19,000; writing the request ≈ 7,000; timeouts, pool, resolver, "
+                "extensions ≈ 8,000), our request building and body read around it ≈ 9,500, "
+                "storing the re-issued session cookie ≈ 16,000 (cookie_store's insert, which "
+                "has no in-place update, ≈ 6,600, and its lookups ≈ 2,100), the JSON body into "
+                "a `serde_json::Value` and the `Session` ≈ 16,000, the lifecycle observer "
+                "≈ 1,900; about 100 allocations and their frees are ≈ 16,000 of all these. "
+                "System calls: 6 per request where the floor makes 2: ureq's liveness probe "
+                "when a connection is taken out of the pool (a non-blocking one-byte read "
+                "between two `ioctl(FIONBIO)`; ureq's connector API does not expose the socket "
+                "to do it with one `recv(MSG_PEEK | MSG_DONTWAIT)`) and the fork check's "
+                "`getpid`; measured here they are ≈ 0.7 µs and ≈ 0.13 µs, so the system calls "
+                "are not where the gap is. Nearly three quarters of what is left runs in ureq, "
+                "serde_json and cookie_store, which this project does not fork (issue 17: "
+                "\"if ureq cannot get there, show the numbers and say so\"). ")
         notes.append(text.rstrip())
     if r_py == r_py and r_py > 1.15 and r_rust == r_rust and r_py > r_rust:
         notes.append(
@@ -1247,6 +1337,7 @@ def main() -> int:
     run.run_pool()
     run.run_aio()
     run.run_memory()
+    run.run_instructions()
     load_after = loadavg()
     started = float(os.environ.get("BENCH_STARTED_AT", time.time()))
     total = time.time() - started
@@ -1254,7 +1345,7 @@ def main() -> int:
     RESULTS.write_text(json.dumps({
         "series": {k: v.to_json() for k, v in run.series.items()},
         "counts": run.counts, "concurrency": run.concurrency, "memory": run.memory,
-        "pool": run.pool, "lookups": run.lookups,
+        "pool": run.pool, "lookups": run.lookups, "instructions": run.instructions,
         "aio": run.aio, "aio_setup": run.aio_setup,
         "missing": run.missing, "meta": run.meta, "phase_seconds": run.phase_seconds,
         "load_before": load_before, "load_after": load_after, "total_seconds": total,
