@@ -28,6 +28,7 @@ import gc
 import json
 import os
 import sys
+import threading
 import time
 from typing import Callable, Dict, List
 
@@ -155,10 +156,28 @@ def main() -> None:
         },
         "authjs_missing": AUTHJS_MISSING if authjs is None else None,
         "get_session": measure(session_ops, n, warmup, block),
+        # The same authjs/floor pair measured from a thread that is not the main one:
+        # there a call runs directly on the calling thread; on the main thread it goes
+        # through the parked worker that lets Ctrl-C interrupt it
+        # (bindings/python/src/interruptible.rs), and this shows what that handoff costs.
+        "get_session_thread": off_main_thread(
+            lambda: measure({k: session_ops[k] for k in ("floor", "authjs") if k in session_ops},
+                            n, warmup, block)),
         "flow": measure(flow_ops, flow_n, max(1, warmup // 4), max(1, block // 2)),
     }
     json.dump(out, sys.stdout)
     sys.stdout.write("\n")
+
+
+def off_main_thread(f: Callable[[], Dict[str, Dict[str, List[int]]]]) -> Dict[str, Dict[str, List[int]]]:
+    """f() run on a new thread (joined before returning)."""
+    box: List[Dict[str, Dict[str, List[int]]]] = []
+    t = threading.Thread(target=lambda: box.append(f()), name="bench-off-main")
+    t.start()
+    t.join()
+    if not box:
+        raise RuntimeError("the off-main-thread measurement failed (see above)")
+    return box[0]
 
 
 def measure(
