@@ -204,13 +204,9 @@ step_done "layout + versions"
 
 # ---------------------------------------------------------------------------------
 step "pkg-config builds of examples/c and examples/cpp"
-WARN=(-Wall -Wextra -Werror -pedantic)
-read -r -a PC_CFLAGS <<<"$(pkg-config --cflags authjs)"
-read -r -a SHARED_LIBS <<<"$(pkg-config --libs authjs)"
-# `-lauthjs` would pick the .so next to the .a; `-l:libauthjs.a` names the archive.
-# The rest of the --static line is Libs.private (the system libraries).
-STATIC_LINE="$(pkg-config --libs --static authjs)"
-read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
+# WARN, PC_CFLAGS, SHARED_LIBS, STATIC_LIBS
+# shellcheck source=scripts/c-flags.sh
+. "$ROOT/scripts/c-flags.sh"
 BIN="$WORK/bin"
 mkdir -p "$BIN"
 compile() { # label output compiler std source libs...

@@ -144,13 +144,9 @@ phase_done "install (cargo build --release)"
 
 # ---------------------------------------------------------------------------------
 phase "compile (shared, static, ASan+UBSan)"
-WARN=(-Wall -Wextra -Werror -pedantic)
-read -r -a PC_CFLAGS <<<"$(pkg-config --cflags authjs)"
-read -r -a SHARED_LIBS <<<"$(pkg-config --libs authjs)"
-# `-lauthjs` would pick the .so when both are installed; `-l:libauthjs.a` names the
-# archive. The rest of the static line is Libs.private (the system libraries).
-STATIC_LINE="$(pkg-config --libs --static authjs)"
-read -r -a STATIC_LIBS <<<"${STATIC_LINE/-lauthjs/-l:libauthjs.a}"
+# WARN, PC_CFLAGS, SHARED_LIBS, STATIC_LIBS
+# shellcheck source=scripts/c-flags.sh
+. "$ROOT/scripts/c-flags.sh"
 SAN=(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
 
 C_TESTS=(test_basics test_api test_bodies test_threads test_fork test_watch test_handoff test_pool test_tokens)
