@@ -201,35 +201,40 @@ def test_cookie_methods(tmp_path: Path, run: Callable[..., Any]) -> None:
 def test_200_calls_in_flight_never_block_the_loop() -> None:
     server = make_server("v4")
 
-    async def main() -> float:
+    async def main() -> int:
         async with aclient(server) as c:
             await sign_in(c)
-            gaps = []
+            events: list[str] = []
             stop = False
 
             async def heartbeat() -> None:
-                last = time.perf_counter()
                 while not stop:
                     await asyncio.sleep(0.001)
-                    now = time.perf_counter()
-                    gaps.append(now - last)
-                    last = now
+                    events.append("tick")
+
+            async def call() -> object:
+                s = await c.get_session()
+                events.append("done")
+                return s
 
             hb = asyncio.create_task(heartbeat())
             await asyncio.sleep(0)
-            sessions = await asyncio.gather(*(c.get_session() for _ in range(200)))
+            sessions = await asyncio.gather(*(call() for _ in range(200)))
             stop = True
             await hb
             assert all(s is not None for s in sessions)
             assert c.threads <= authjs.aio.DEFAULT_MAX_WORKERS
-            return max(gaps)
+            first, last = events.index("done"), len(events) - 1 - events[::-1].index("done")
+            return events[first:last].count("tick")
 
-    # The machine is shared (2 CPUs, load often above 5): the OS may leave the loop's
-    # thread unscheduled for tens of ms, which no code can prevent. So the best of five
-    # rounds must stay under 20 ms (unloaded, every round's longest gap is 5-10 ms); a
-    # loop that ran the calls itself is blocked for ~500 ms in every round.
-    best = min(asyncio.run(main()) for _ in range(5))
-    assert best < 0.020, f"the loop was blocked for {best * 1000:.1f} ms"
+    # Structural, not timed (the machine is shared, and how long the OS leaves the
+    # loop's thread unscheduled is not the client's doing): a loop that ran the calls
+    # itself would finish all 200 in one pass over its ready tasks, so the heartbeat
+    # could not tick between the first completion and the last. Here the calls run on
+    # worker threads and complete over many loop iterations, with the heartbeat
+    # running in between.
+    ticks = asyncio.run(main())
+    assert ticks >= 5, f"the heartbeat ran only {ticks} times while the calls completed"
 
 
 def test_threads_are_bounded_and_end_with_aclose() -> None:
