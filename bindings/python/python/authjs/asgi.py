@@ -154,18 +154,22 @@ def _cookie_name(set_cookie: str) -> str:
     return set_cookie.split("=", 1)[0].strip()
 
 
+def _to_forward(own: Iterable[str], set_cookies: Iterable[str]) -> List[str]:
+    """The ``set_cookies`` whose cookie none of the response's own ``Set-Cookie`` values
+    (``own``) sets: the application's own decision wins. Shared by the ASGI and WSGI
+    middleware, which only convert header types around it."""
+    names = {_cookie_name(v) for v in own}
+    return [c for c in set_cookies if _cookie_name(c) not in names]
+
+
 def forward_set_cookies(
     headers: List[Tuple[bytes, bytes]], set_cookies: Iterable[str]
 ) -> List[Tuple[bytes, bytes]]:
     """``headers`` (ASGI response headers) plus one ``set-cookie`` for each of
     ``set_cookies`` whose cookie the response does not set already (the application's
     own decision wins). The values are added verbatim."""
-    own = {
-        _cookie_name(_text(v)) for k, v in headers if k.lower() == b"set-cookie"
-    }
-    added = [
-        (b"set-cookie", c.encode("utf-8")) for c in set_cookies if _cookie_name(c) not in own
-    ]
+    own = (_text(v) for k, v in headers if k.lower() == b"set-cookie")
+    added = [(b"set-cookie", c.encode("utf-8")) for c in _to_forward(own, set_cookies)]
     return headers + added if added else headers
 
 

@@ -48,7 +48,7 @@ from typing import (
 )
 
 from . import Client
-from .asgi import _lookup_failed, _refusal_status
+from .asgi import _lookup_failed, _refusal_status, _to_forward
 from .exceptions import AuthjsError
 
 if TYPE_CHECKING:
@@ -96,18 +96,14 @@ def _native(text: str) -> str:
     return text.encode("utf-8").decode("latin-1")
 
 
-def _cookie_name(set_cookie: str) -> str:
-    return set_cookie.split("=", 1)[0].strip()
-
-
 def forward_set_cookies(
     headers: List[Tuple[str, str]], set_cookies: Iterable[str]
 ) -> List[Tuple[str, str]]:
     """``headers`` (WSGI response headers) plus one ``Set-Cookie`` for each of
     ``set_cookies`` whose cookie the response does not set already (the application's
     own decision wins). The values are added verbatim."""
-    own = {_cookie_name(_wire_text(v)) for k, v in headers if k.lower() == "set-cookie"}
-    added = [("Set-Cookie", _native(c)) for c in set_cookies if _cookie_name(c) not in own]
+    own = (_wire_text(v) for k, v in headers if k.lower() == "set-cookie")
+    added = [("Set-Cookie", _native(c)) for c in _to_forward(own, set_cookies)]
     return headers + added if added else headers
 
 
